@@ -1,0 +1,139 @@
+package dev.riffle.api;
+
+import dev.riffle.api.functions.AggregateFunction;
+import dev.riffle.api.functions.DoubleExtractor;
+import dev.riffle.api.functions.FilterFunction;
+import dev.riffle.api.functions.FlatMapFunction;
+import dev.riffle.api.functions.Function;
+import dev.riffle.api.functions.KeySelector;
+import dev.riffle.api.functions.KeyedProcessFunction;
+import dev.riffle.api.functions.LongExtractor;
+import dev.riffle.api.functions.MapFunction;
+import dev.riffle.api.functions.ReduceFunction;
+import dev.riffle.api.graph.OneInputTransformation;
+import dev.riffle.api.graph.OperatorKind;
+import dev.riffle.api.graph.PartitionTransformation;
+
+import java.util.Objects;
+
+/**
+ * A stream partitioned by key. The functions applied to it see keyed state (obtained from their
+ * {@link dev.riffle.api.functions.RuntimeContext}) scoped to the key of the current record.
+ *
+ * @param <K> key type.
+ * @param <T> record type.
+ */
+public final class KeyedStream<K, T>
+{
+    private final StreamEnvironment environment;
+    private final PartitionTransformation<T> partition;
+    private final KeySelector<T, K> keySelector;
+
+    KeyedStream(final StreamEnvironment environment, final PartitionTransformation<T> partition,
+        final KeySelector<T, K> keySelector)
+    {
+        this.environment = environment;
+        this.partition = partition;
+        this.keySelector = keySelector;
+    }
+
+    /**
+     * @param mapper one output per input, with keyed state if it is a rich function.
+     * @param <R>    output type.
+     * @return the mapped stream.
+     */
+    public <R> DataStream<R> map(final MapFunction<T, R> mapper)
+    {
+        return keyed("Keyed Map", OperatorKind.MAP, mapper);
+    }
+
+    /**
+     * @param flatMapper any number of outputs per input, with keyed state if it is a rich function.
+     * @param <R>        output type.
+     * @return the resulting stream.
+     */
+    public <R> DataStream<R> flatMap(final FlatMapFunction<T, R> flatMapper)
+    {
+        return keyed("Keyed FlatMap", OperatorKind.FLAT_MAP, flatMapper);
+    }
+
+    /**
+     * @param filter keeps records for which it returns true.
+     * @return the filtered stream.
+     */
+    public DataStream<T> filter(final FilterFunction<T> filter)
+    {
+        return keyed("Keyed Filter", OperatorKind.FILTER, filter);
+    }
+
+    /**
+     * @param function sees each record with its key, timestamp and keyed state.
+     * @param <R>      output type.
+     * @return the resulting stream.
+     */
+    public <R> DataStream<R> process(final KeyedProcessFunction<K, T, R> function)
+    {
+        return keyed("Keyed Process", OperatorKind.KEYED_PROCESS, function);
+    }
+
+    /**
+     * A rolling reduce: for each record, emits the reduction of all records of its key so far.
+     *
+     * @param reducer combines the previous result with the new record.
+     * @return the stream of running results.
+     */
+    public DataStream<T> reduce(final ReduceFunction<T> reducer)
+    {
+        return keyed("Reduce", OperatorKind.REDUCE, reducer);
+    }
+
+    /**
+     * A rolling aggregation: for each record, emits the aggregate of all records of its key so far.
+     *
+     * @param aggregate the aggregation.
+     * @param <ACC>     accumulator type (kept in keyed state).
+     * @param <R>       result type.
+     * @return the stream of running results.
+     */
+    public <ACC, R> DataStream<R> aggregate(final AggregateFunction<T, ACC, R> aggregate)
+    {
+        return keyed("Aggregate", OperatorKind.AGGREGATE, aggregate);
+    }
+
+    /**
+     * @param field the long to add up.
+     * @return for each record, its key with the running sum of the field over the key's records.
+     */
+    public DataStream<KeyedValue<K, Long>> sum(final LongExtractor<? super T> field)
+    {
+        Objects.requireNonNull(field, "field of sum");
+        return keyed("Sum", OperatorKind.KEYED_PROCESS, new RunningLongSum<K, T>(field));
+    }
+
+    /**
+     * @param field the double to add up.
+     * @return for each record, its key with the running sum of the field over the key's records.
+     */
+    public DataStream<KeyedValue<K, Double>> sumDouble(final DoubleExtractor<? super T> field)
+    {
+        Objects.requireNonNull(field, "field of sumDouble");
+        return keyed("Sum", OperatorKind.KEYED_PROCESS, new RunningDoubleSum<K, T>(field));
+    }
+
+    /**
+     * @return for each record, its key with the number of records of that key so far.
+     */
+    public DataStream<KeyedValue<K, Long>> count()
+    {
+        return keyed("Count", OperatorKind.KEYED_PROCESS, new RunningLongSum<K, T>(value -> 1L));
+    }
+
+    private <R> DataStream<R> keyed(final String name, final OperatorKind kind, final Function function)
+    {
+        environment.checkNotExecuted();
+        Objects.requireNonNull(function, () -> name + " function after keyBy is null");
+        final OneInputTransformation<T, R> node = environment.add(
+            new OneInputTransformation<>(environment.nextId(), name, partition, kind, function, keySelector));
+        return new DataStream<>(environment, node);
+    }
+}

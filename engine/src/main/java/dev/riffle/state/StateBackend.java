@@ -1,0 +1,44 @@
+package dev.riffle.state;
+
+import dev.riffle.api.RiffleConfig;
+
+/**
+ * Where a job keeps its keyed state: a factory of one {@link KeyedStateBackend} per keyed operator
+ * instance. One instance per job, created before the tasks start and closed after they all ended.
+ * {@link #createKeyedStateBackend} is called from task threads (each for its own instance), so
+ * implementations must make it thread-safe.
+ */
+public interface StateBackend extends AutoCloseable
+{
+    /**
+     * @param operatorId     stable id of the operator within the job (its logical node id).
+     * @param operatorName   operator name, for errors.
+     * @param subtask        instance index.
+     * @param keyGroups      the key groups this instance owns.
+     * @param maxParallelism total number of key groups.
+     * @return a backend owned by the calling task thread.
+     */
+    KeyedStateBackend createKeyedStateBackend(
+        int operatorId, String operatorName, int subtask, KeyGroupRange keyGroups, int maxParallelism);
+
+    /**
+     * Releases everything the backend holds (files in a temporary state directory included).
+     */
+    @Override
+    void close();
+
+    /**
+     * @param config the job configuration.
+     * @return the backend selected by {@link RiffleConfig#stateBackend()}.
+     * @throws UnsupportedOperationException if that backend is not available in this build.
+     */
+    static StateBackend fromConfig(final RiffleConfig config)
+    {
+        return switch (config.stateBackend())
+        {
+            case HEAP -> new dev.riffle.state.heap.HeapStateBackend();
+            case OFF_HEAP, CHRONICLE -> throw new UnsupportedOperationException(
+                "state backend " + config.stateBackend() + " is not available yet; use HEAP");
+        };
+    }
+}
