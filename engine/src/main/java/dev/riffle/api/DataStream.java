@@ -12,6 +12,7 @@ import dev.riffle.api.graph.OneInputTransformation;
 import dev.riffle.api.graph.OperatorKind;
 import dev.riffle.api.graph.PartitionTransformation;
 import dev.riffle.api.graph.SinkTransformation;
+import dev.riffle.api.graph.SourceTransformation;
 import dev.riffle.api.graph.Transformation;
 import dev.riffle.api.graph.UnionTransformation;
 
@@ -184,6 +185,11 @@ public class DataStream<T>
         if (transformation instanceof UnionTransformation || transformation instanceof PartitionTransformation)
         {
             throw new IllegalStateException("a union or keyBy has no parallelism of its own; set it on the next operator");
+        }
+        if (transformation instanceof SourceTransformation<?> source && parallelism > source.source().maxParallelism())
+        {
+            throw new IllegalArgumentException("source '" + transformation.name() + "' supports parallelism up to " +
+                source.source().maxParallelism() + ", not " + parallelism);
         }
         transformation.parallelism(parallelism);
         return this;

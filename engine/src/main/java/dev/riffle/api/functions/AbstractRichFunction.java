@@ -1,8 +1,10 @@
 package dev.riffle.api.functions;
 
 /**
- * Base class for rich functions that keeps the {@link RuntimeContext} given to
- * {@link #open(RuntimeContext)}, as {@code getRuntimeContext()} in Flink.
+ * Base class for rich functions that keeps the {@link RuntimeContext} of its parallel instance, as
+ * {@code getRuntimeContext()} in Flink. The runtime sets the context before it calls
+ * {@link #open(RuntimeContext)}, so {@link #getRuntimeContext()} works inside an overriding
+ * {@code open} whether or not it calls {@code super.open}.
  */
 public abstract class AbstractRichFunction implements RichFunction
 {
@@ -11,8 +13,17 @@ public abstract class AbstractRichFunction implements RichFunction
     private transient RuntimeContext runtimeContext;
 
     /**
-     * Stores the context; overriding methods must call {@code super.open(context)} or use the
-     * argument directly.
+     * Called by the runtime before {@link #open(RuntimeContext)}; not for user code.
+     *
+     * @param context the runtime context of this parallel instance.
+     */
+    public final void setRuntimeContext(final RuntimeContext context)
+    {
+        this.runtimeContext = context;
+    }
+
+    /**
+     * Stores the context (again); overriding methods need not call {@code super.open(context)}.
      *
      * @param context the runtime context of this parallel instance.
      * @throws Exception never here; subclasses may throw.

@@ -1,0 +1,72 @@
+package dev.riffle.examples;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Command line of the word count: {@code [--input FILE] [--output DIR] [--parallelism N]}.
+ *
+ * @param input       text to count, or null for the bundled sample.
+ * @param output      directory of the part files.
+ * @param parallelism parallelism of the job.
+ */
+record WordCountOptions(Path input, Path output, int parallelism)
+{
+    static final String USAGE = "usage: wordcount [--input FILE] [--output DIR] [--parallelism N]";
+
+    /**
+     * @param args command line.
+     * @return the options.
+     * @throws IllegalArgumentException on an unknown flag, a missing value, a missing input file or a
+     *                                  parallelism below 1, with the usage line.
+     */
+    static WordCountOptions parse(final String... args)
+    {
+        Path input = null;
+        Path output = Path.of("wordcount-out");
+        int parallelism = 1;
+        for (int i = 0; i < args.length; i++)
+        {
+            final String flag = args[i];
+            switch (flag)
+            {
+                case "--input" -> input = Path.of(value(args, ++i, flag));
+                case "--output" -> output = Path.of(value(args, ++i, flag));
+                case "--parallelism" -> parallelism = parseParallelism(value(args, ++i, flag));
+                default -> throw new IllegalArgumentException("unknown argument '" + flag + "'\n" + USAGE);
+            }
+        }
+        if (null != input && !Files.isReadable(input))
+        {
+            throw new IllegalArgumentException("input file not found or not readable: " + input + '\n' + USAGE);
+        }
+        return new WordCountOptions(input, output, parallelism);
+    }
+
+    private static String value(final String[] args, final int index, final String flag)
+    {
+        if (index >= args.length)
+        {
+            throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
+        }
+        return args[index];
+    }
+
+    private static int parseParallelism(final String text)
+    {
+        final int parallelism;
+        try
+        {
+            parallelism = Integer.parseInt(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("--parallelism must be a number: " + text + '\n' + USAGE, ex);
+        }
+        if (parallelism < 1)
+        {
+            throw new IllegalArgumentException("--parallelism must be >= 1: " + parallelism + '\n' + USAGE);
+        }
+        return parallelism;
+    }
+}
