@@ -144,8 +144,8 @@ public class DataStream<T>
     }
 
     /**
-     * Prints every record's {@code toString()} to standard output, prefixed with the instance index
-     * when the sink runs with parallelism above one.
+     * Prints every record's {@code toString()} to standard output, prefixed with the 1-based instance
+     * number ({@code "2> "}, as Flink) when the sink runs with parallelism above one.
      *
      * @return the sink.
      */

@@ -89,8 +89,12 @@ public final class StreamEnvironment
      * Reads a UTF-8 text file line by line, streaming (files larger than memory work). Line
      * terminators ({@code \n}, {@code \r\n}) are removed.
      *
-     * @param path the file; checked when the job starts.
-     * @return a stream of lines (parallelism 1).
+     * With parallelism p, instance i reads the lines that start in the i-th of p equal byte ranges,
+     * so a large file is split over several threads; per-line order holds within an instance only.
+     *
+     * @param path the file.
+     * @return a stream of lines, at the environment's default parallelism unless set.
+     * @throws IllegalArgumentException if the file does not exist or is a directory.
      */
     public DataStream<String> readTextFile(final Path path)
     {
