@@ -399,6 +399,20 @@ class JobExecutionTest
             odds.results().stream().sorted(Comparator.naturalOrder()).collect(Collectors.toList()));
     }
 
+    @Test
+    void pinnedJobRunsWhetherOrNotPinningIsAvailable() throws Exception
+    {
+        final StreamEnvironment env = StreamEnvironment.create(new RiffleConfig()
+            .defaultParallelism(2)
+            .cpuAffinity(0, 1));
+        final CollectSink<KeyedValue<Long, Long>> sink = new CollectSink<>();
+        env.generate(50_000, i -> i % 10).keyBy(i -> i).count().sinkTo(sink);
+
+        Jobs.run(env, "pinned");
+
+        assertEquals(50_000, sink.results().size());
+    }
+
     static final class RecordInstance extends KeyedProcessFunction<Long, Long, Boolean>
     {
         private static final long serialVersionUID = 1L;
