@@ -1,5 +1,6 @@
 package dev.riffle.api;
 
+import dev.riffle.api.checkpoint.CheckpointConfig;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -35,6 +36,7 @@ public final class RiffleConfig
     private int[] cpuAffinity = new int[0];
     private StateBackendType stateBackend = StateBackendType.HEAP;
     private Path stateDirectory;
+    private final CheckpointConfig checkpointConfig = new CheckpointConfig();
     private boolean concluded;
 
     /**
@@ -198,6 +200,14 @@ public final class RiffleConfig
     }
 
     /**
+     * @return checkpointing and recovery settings, changed in place.
+     */
+    public CheckpointConfig checkpointing()
+    {
+        return checkpointConfig;
+    }
+
+    /**
      * Validates the configuration. Idempotent.
      *
      * @return this.
@@ -205,6 +215,7 @@ public final class RiffleConfig
      */
     public RiffleConfig conclude()
     {
+        checkpointConfig.conclude();
         if (defaultParallelism < 1)
         {
             throw new IllegalArgumentException("defaultParallelism must be >= 1: " + defaultParallelism);
@@ -254,6 +265,6 @@ public final class RiffleConfig
         return "RiffleConfig{defaultParallelism=" + defaultParallelism + ", maxParallelism=" + maxParallelism +
             ", channelCapacity=" + channelCapacity + ", batchSize=" + batchSize +
             ", cpuAffinity=" + Arrays.toString(cpuAffinity) + ", stateBackend=" + stateBackend +
-            ", stateDirectory=" + stateDirectory + '}';
+            ", stateDirectory=" + stateDirectory + ", " + checkpointConfig + '}';
     }
 }

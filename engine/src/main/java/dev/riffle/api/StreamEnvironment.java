@@ -158,6 +158,46 @@ public final class StreamEnvironment
     }
 
     /**
+     * Takes a checkpoint every {@code interval}, as the seed's {@code env.enableCheckpointing(1000)}.
+     * Further settings (mode, directory, retention, restart strategy) are in
+     * {@link RiffleConfig#checkpointing()}.
+     *
+     * @param intervalMillis time between checkpoints in milliseconds, at least 1.
+     * @return this.
+     * @throws IllegalArgumentException if the interval is below 1 ms.
+     */
+    public StreamEnvironment enableCheckpointing(final long intervalMillis)
+    {
+        return enableCheckpointing(java.time.Duration.ofMillis(intervalMillis));
+    }
+
+    /**
+     * @param interval time between checkpoints, at least 1 ms.
+     * @return this.
+     * @throws IllegalArgumentException if the interval is below 1 ms.
+     * @see #enableCheckpointing(long)
+     */
+    public StreamEnvironment enableCheckpointing(final java.time.Duration interval)
+    {
+        checkNotExecuted();
+        Objects.requireNonNull(interval, "checkpoint interval");
+        if (interval.toMillis() < 1)
+        {
+            throw new IllegalArgumentException("checkpoint interval must be at least 1 ms: " + interval);
+        }
+        config.checkpointing().interval(interval);
+        return this;
+    }
+
+    /**
+     * @return the checkpoint settings of this environment's configuration.
+     */
+    public dev.riffle.api.checkpoint.CheckpointConfig getCheckpointConfig()
+    {
+        return config.checkpointing();
+    }
+
+    /**
      * Builds, validates and runs the job, blocking until it ends.
      *
      * @param jobName job name, used in thread names and errors.

@@ -1,5 +1,7 @@
 package dev.riffle.api.connectors;
 
+import dev.riffle.api.connector.ReplayableSourceReader;
+import dev.riffle.api.connector.ReplayableSource;
 import dev.riffle.api.connector.SourceContext;
 import dev.riffle.api.functions.Collector;
 

@@ -1,5 +1,6 @@
 package dev.riffle.api.connectors;
 
+import dev.riffle.api.connector.ReplayableSourceReader;
 import dev.riffle.api.functions.Collector;
 
 import java.io.IOException;

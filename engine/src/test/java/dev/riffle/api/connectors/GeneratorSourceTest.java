@@ -1,5 +1,6 @@
 package dev.riffle.api.connectors;
 
+import dev.riffle.api.connector.ReplayableSourceReader;
 import dev.riffle.api.connector.SourceReader;
 import org.junit.jupiter.api.Test;
 

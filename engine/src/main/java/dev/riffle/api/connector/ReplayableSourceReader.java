@@ -1,6 +1,5 @@
-package dev.riffle.api.connectors;
+package dev.riffle.api.connector;
 
-import dev.riffle.api.connector.SourceReader;
 
 /**
  * A {@link SourceReader} that can tell where it is, for {@link ReplayableSource#createReader(

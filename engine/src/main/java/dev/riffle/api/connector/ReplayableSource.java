@@ -1,7 +1,5 @@
-package dev.riffle.api.connectors;
+package dev.riffle.api.connector;
 
-import dev.riffle.api.connector.Source;
-import dev.riffle.api.connector.SourceContext;
 
 /**
  * A {@link Source} whose readers can be reopened at a position they reported earlier, so that a
