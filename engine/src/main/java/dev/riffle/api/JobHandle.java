@@ -1,6 +1,8 @@
 package dev.riffle.api;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A running (or ended) job. Thread-safe: any thread may wait for, inspect or cancel the job.
@@ -46,4 +48,34 @@ public interface JobHandle
      * @return live counters of the job's operators.
      */
     JobMetrics metrics();
+
+    /**
+     * Takes a savepoint: a checkpoint into a directory of your choice, kept until you delete it, from
+     * which a job can be started (also at another parallelism) with
+     * {@code StartPoint.from(directory)}. Requires checkpointing to be enabled.
+     *
+     * @param directory where to write it; created if absent, must be empty.
+     * @return completes with the directory when the savepoint is complete, or exceptionally.
+     * @throws IllegalStateException if checkpointing is not enabled.
+     */
+    CompletableFuture<Path> savepoint(Path directory);
+
+    /**
+     * Takes a savepoint, then stops the job; {@link #await()} then returns normally.
+     *
+     * @param directory where to write it.
+     * @return completes with the directory once the savepoint is complete and the job is stopping.
+     * @throws IllegalStateException if checkpointing is not enabled.
+     */
+    CompletableFuture<Path> stopWithSavepoint(Path directory);
+
+    /**
+     * @return completed checkpoints of this job so far (0 without checkpointing).
+     */
+    long completedCheckpoints();
+
+    /**
+     * @return restarts after failures so far.
+     */
+    int restarts();
 }

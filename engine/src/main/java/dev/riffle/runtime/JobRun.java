@@ -4,90 +4,298 @@ import dev.riffle.api.JobExecutionException;
 import dev.riffle.api.JobHandle;
 import dev.riffle.api.JobMetrics;
 import dev.riffle.api.JobStatus;
-import dev.riffle.runtime.channel.StopSignal;
+import dev.riffle.api.RiffleConfig;
+import dev.riffle.api.checkpoint.RestartStrategy;
+import dev.riffle.api.checkpoint.StartPoint;
+import dev.riffle.plan.PhysicalPlan;
+import dev.riffle.runtime.checkpoint.CheckpointCoordinator;
+import dev.riffle.runtime.checkpoint.RestoredCheckpoint;
 import dev.riffle.runtime.metrics.JobCounters;
 import dev.riffle.runtime.task.StreamTask;
-import dev.riffle.runtime.task.TaskListener;
 import dev.riffle.state.StateBackend;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.AgentTerminationException;
-import org.agrona.concurrent.IdleStrategy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A running job: its task threads and its fate. There is no supervisor thread: the last task thread
- * to terminate settles the job's status and completes {@link #await()}.
+ * A running job: its attempts, its checkpoint coordinator and its fate. Without checkpointing and
+ * restarts there is no thread besides the tasks: the last task to terminate settles the job. With
+ * them, a control thread ({@code riffle-<job>-control}) runs the coordinator and restarts, and a
+ * snapshot thread ({@code riffle-<job>-snapshots}) writes state files.
  * <p>
- * Thread-safety: every method may be called from any thread. The stop request is a volatile flag
- * read by task threads between batches and while they wait on a full channel; the first failure is
- * published with a CAS; the terminal status is published by completing a future (happens-before
- * every waiter).
+ * Thread-safety: every {@link JobHandle} method may be called from any thread. Restarts are decided
+ * on the thread that ends an attempt and run on the control thread; the terminal status is published
+ * by completing a future, which happens-before every waiter.
  */
-final class JobRun implements JobHandle, StopSignal, TaskListener
+final class JobRun implements JobHandle
 {
-    private static final System.Logger LOGGER = System.getLogger(JobRun.class.getName());
-
     private final String jobName;
+    private final RiffleConfig config;
+    private final PhysicalPlan plan;
     private final JobCounters counters;
     private final StateBackend stateBackend;
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final AtomicInteger liveTasks = new AtomicInteger();
+    private final TaskThreadFactory threadFactory;
+    private final ScheduledExecutorService control;
+    private final ExecutorService snapshots;
+    private final CheckpointCoordinator coordinator;
+    private final RestartStrategy restartStrategy;
     private final CompletableFuture<JobStatus> terminated = new CompletableFuture<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final List<Thread> serviceThreads;
+    private final AtomicInteger restarts = new AtomicInteger();
     private volatile JobStatus status = JobStatus.STARTING;
-    private volatile boolean stopRequested;
+    private volatile Attempt current;
     private volatile boolean cancelRequested;
+    private volatile boolean stopAfterSavepoint;
+    private volatile Throwable lastFailure;
+    private int failures;
 
-    JobRun(final String jobName, final JobCounters counters, final StateBackend stateBackend)
+    JobRun(
+        final String jobName,
+        final RiffleConfig config,
+        final PhysicalPlan plan,
+        final JobCounters counters,
+        final StateBackend stateBackend,
+        final JobThreads jobThreads,
+        final CheckpointCoordinator coordinator)
     {
         this.jobName = jobName;
+        this.config = config;
+        this.plan = plan;
         this.counters = counters;
         this.stateBackend = stateBackend;
+        this.threadFactory = jobThreads.tasks();
+        this.control = jobThreads.control();
+        this.snapshots = jobThreads.snapshots();
+        this.serviceThreads = jobThreads.serviceThreads();
+        this.coordinator = coordinator;
+        this.restartStrategy = config.checkpointing().restartStrategy();
     }
 
     /**
-     * Starts one thread per task instance; returns once all are started.
+     * Builds and starts the first attempt, on the control thread if there is one. Failures to build
+     * (a bad checkpoint to start from, say) are thrown to the caller of execute.
      */
-    void start(
-        final List<StreamTask> tasks,
-        final List<IdleStrategy> idleStrategies,
-        final TaskThreadFactory threadFactory)
+    void start()
     {
-        liveTasks.set(tasks.size());
-        for (int i = 0; i < tasks.size(); i++)
+        if (null == control)
         {
-            final StreamTask task = tasks.get(i);
-            final AgentRunner runner = new AgentRunner(idleStrategies.get(i), this::onAgentError, null, task);
             try
             {
-                synchronized (threads)
-                {
-                    threads.add(AgentRunner.startOnThread(runner, threadFactory.forTask(task.roleName())));
-                }
+                startAttempt(null, 1);
             }
-            catch (final Throwable t)
+            catch (final RuntimeException ex)
             {
-                taskFailed(task, t);
-                for (int j = i; j < tasks.size(); j++)
+                settle(JobStatus.FAILED, ex);
+                throw ex;
+            }
+            catch (final Exception ex)
+            {
+                settle(JobStatus.FAILED, ex);
+                throw new IllegalStateException("job '" + jobName + "' could not start: " + ex, ex);
+            }
+        }
+        else
+        {
+            try
+            {
+                control.submit(() ->
                 {
-                    taskTerminated(tasks.get(j));
-                }
-                return;
+                    startAttempt(config.checkpointing().startPoint(), 1);
+                    return null;
+                }).get();
+            }
+            catch (final ExecutionException ex)
+            {
+                settle(JobStatus.FAILED, ex.getCause());
+                awaitControlThreads();
+                throw ex.getCause() instanceof RuntimeException r ? r :
+                    new IllegalStateException("job '" + jobName + "' could not start: " + ex.getCause(), ex.getCause());
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                settle(JobStatus.CANCELLED, null);
+                throw new IllegalStateException("interrupted while starting job '" + jobName + "'", ex);
+            }
+            if (null != config.checkpointing().interval())
+            {
+                coordinator.startPeriodic();
             }
         }
         if (status == JobStatus.STARTING)
         {
             status = JobStatus.RUNNING;
         }
+    }
+
+    private void awaitControlThreads()
+    {
+        try
+        {
+            for (final Thread thread : serviceThreads)
+            {
+                thread.join(10_000);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void startAttempt(final StartPoint startPoint, final int number) throws Exception
+    {
+        final RestoredCheckpoint restored = null == coordinator ? null : coordinator.prepareRestore(startPoint);
+        final Attempt attempt = new Attempt(number, this);
+        final TaskBuilder builder = new TaskBuilder(config, plan, counters, stateBackend, attempt, attempt, number,
+            restored, coordinator, snapshots);
+        final List<StreamTask> tasks = builder.build();
+        current = attempt;
+        if (null != coordinator)
+        {
+            coordinator.attach(attempt);
+        }
+        attempt.start(tasks, builder.runnerIdleStrategies(), threadFactory);
+    }
+
+    /**
+     * The last task of an attempt terminated. Decides between done, restart and failure.
+     */
+    void attemptEnded(final Attempt attempt, final Throwable failure, final boolean allFinished)
+    {
+        if (cancelRequested)
+        {
+            settle(stopAfterSavepoint ? JobStatus.FINISHED : JobStatus.CANCELLED, null);
+        }
+        else if (null == failure && allFinished)
+        {
+            if (null == coordinator)
+            {
+                settle(JobStatus.FINISHED, null);
+            }
+            else
+            {
+                coordinator.finalCheckpoint().whenComplete((ignored, t) ->
+                {
+                    if (null == t)
+                    {
+                        settle(JobStatus.FINISHED, null);
+                    }
+                    else
+                    {
+                        onFailure(attempt, t);
+                    }
+                });
+            }
+        }
+        else
+        {
+            onFailure(attempt, null == failure ? new IllegalStateException("tasks stopped unexpectedly") : failure);
+        }
+    }
+
+    private void onFailure(final Attempt attempt, final Throwable failure)
+    {
+        lastFailure = failure;
+        if (null != coordinator)
+        {
+            coordinator.detach();
+        }
+        final Duration delay;
+        synchronized (this)
+        {
+            delay = null == control ? null : restartStrategy.delayBeforeRestart(++failures);
+        }
+        if (null == delay)
+        {
+            settle(JobStatus.FAILED, failure);
+            return;
+        }
+        control.schedule(() ->
+        {
+            if (cancelRequested)
+            {
+                settle(JobStatus.CANCELLED, null);
+                return;
+            }
+            restarts.incrementAndGet();
+            try
+            {
+                startAttempt(StartPoint.latestCheckpoint(), attempt.attempt() + 1);
+            }
+            catch (final Throwable t)
+            {
+                onFailure(attempt, t);
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Fails the running attempt from outside its tasks (the coordinator, when a commit fails).
+     *
+     * @param cause why.
+     */
+    void failCurrentAttempt(final Throwable cause)
+    {
+        final Attempt attempt = current;
+        if (null != attempt)
+        {
+            attempt.fail(cause);
+        }
+    }
+
+    void registerThread(final Thread thread)
+    {
+        synchronized (threads)
+        {
+            threads.add(thread);
+        }
+    }
+
+    boolean isCancelRequested()
+    {
+        return cancelRequested;
+    }
+
+    private void settle(final JobStatus result, final Throwable failure)
+    {
+        if (terminated.isDone())
+        {
+            return;
+        }
+        if (null != failure)
+        {
+            lastFailure = failure;
+        }
+        if (null != control)
+        {
+            control.shutdownNow();
+        }
+        if (null != snapshots)
+        {
+            snapshots.shutdown();
+        }
+        try
+        {
+            stateBackend.close();
+        }
+        catch (final Throwable t)
+        {
+            System.getLogger(JobRun.class.getName()).log(System.Logger.Level.WARNING,
+                "closing the state backend of job '" + jobName + "' failed", t);
+        }
+        status = result;
+        terminated.complete(result);
     }
 
     @Override
@@ -149,7 +357,11 @@ final class JobRun implements JobHandle, StopSignal, TaskListener
         if (!terminated.isDone())
         {
             cancelRequested = true;
-            stopRequested = true;
+            final Attempt attempt = current;
+            if (null != attempt)
+            {
+                attempt.stop();
+            }
         }
     }
 
@@ -160,51 +372,41 @@ final class JobRun implements JobHandle, StopSignal, TaskListener
     }
 
     @Override
-    public boolean isStopRequested()
+    public CompletableFuture<Path> savepoint(final Path directory)
     {
-        return stopRequested;
+        requireCheckpointing();
+        return coordinator.triggerSavepoint(directory);
     }
 
     @Override
-    public void taskFailed(final StreamTask task, final Throwable t)
+    public CompletableFuture<Path> stopWithSavepoint(final Path directory)
     {
-        if (!cancelRequested && failure.compareAndSet(null, t))
+        requireCheckpointing();
+        return coordinator.triggerSavepoint(directory).thenApply(path ->
         {
-            LOGGER.log(System.Logger.Level.ERROR, "job '" + jobName + "' failed in task " + task, t);
-        }
-        stopRequested = true;
+            stopAfterSavepoint = true;
+            cancel();
+            return path;
+        });
     }
 
     @Override
-    public void taskTerminated(final StreamTask task)
+    public long completedCheckpoints()
     {
-        if (!task.isFinished() && !stopRequested)
-        {
-            taskFailed(task, new IllegalStateException("task " + task + " terminated before its input ended"));
-        }
-        if (liveTasks.decrementAndGet() == 0)
-        {
-            final JobStatus result = null != failure.get() ? JobStatus.FAILED :
-                cancelRequested ? JobStatus.CANCELLED : JobStatus.FINISHED;
-            try
-            {
-                stateBackend.close();
-            }
-            catch (final Throwable t)
-            {
-                LOGGER.log(System.Logger.Level.WARNING, "closing the state backend of job '" + jobName + "' failed", t);
-            }
-            status = result;
-            terminated.complete(result);
-        }
+        return null == coordinator ? 0 : coordinator.completedCheckpoints();
     }
 
-    private void onAgentError(final Throwable t)
+    @Override
+    public int restarts()
     {
-        if (!(t instanceof AgentTerminationException))
+        return restarts.get();
+    }
+
+    private void requireCheckpointing()
+    {
+        if (null == coordinator)
         {
-            failure.compareAndSet(null, t);
-            stopRequested = true;
+            throw new IllegalStateException("savepoints need checkpointing: call enableCheckpointing before execute");
         }
     }
 
@@ -221,33 +423,44 @@ final class JobRun implements JobHandle, StopSignal, TaskListener
             {
                 continue;
             }
-            if (deadlineNanos == Long.MAX_VALUE)
+            if (!join(thread, deadlineNanos))
             {
-                thread.join();
+                return false;
             }
-            else
+        }
+        for (final Thread thread : serviceThreads)
+        {
+            if (thread != Thread.currentThread() && !join(thread, deadlineNanos))
             {
-                final long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-                if (remainingMs <= 0 && thread.isAlive())
-                {
-                    return false;
-                }
-                thread.join(Math.max(1, remainingMs));
-                if (thread.isAlive())
-                {
-                    return false;
-                }
+                return false;
             }
         }
         return true;
+    }
+
+    private static boolean join(final Thread thread, final long deadlineNanos) throws InterruptedException
+    {
+        if (deadlineNanos == Long.MAX_VALUE)
+        {
+            thread.join();
+            return true;
+        }
+        final long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (remainingMs > 0)
+        {
+            thread.join(remainingMs);
+        }
+        return !thread.isAlive();
     }
 
     private void throwIfUnsuccessful(final JobStatus result) throws JobExecutionException
     {
         if (result == JobStatus.FAILED)
         {
-            final Throwable cause = failure.get();
-            throw new JobExecutionException("job '" + jobName + "' failed: " + cause.getMessage(), result, cause);
+            final Throwable cause = lastFailure;
+            throw new JobExecutionException("job '" + jobName + "' failed" +
+                (failures > 1 ? " after " + (failures - 1) + " restarts" : "") + ": " +
+                (null == cause ? "unknown" : cause.getMessage()), result, cause);
         }
         if (result == JobStatus.CANCELLED)
         {

@@ -1,6 +1,7 @@
 package dev.riffle.runtime;
 
 import dev.riffle.api.RiffleConfig;
+import dev.riffle.api.checkpoint.CheckpointingMode;
 import dev.riffle.api.connector.Source;
 import dev.riffle.api.functions.AggregateFunction;
 import dev.riffle.api.functions.Collector;
@@ -39,7 +40,11 @@ import dev.riffle.runtime.operators.ReduceOperator;
 import dev.riffle.runtime.operators.SinkOperator;
 import dev.riffle.runtime.operators.StreamOperator;
 import dev.riffle.runtime.operators.StreamRuntimeContext;
+import dev.riffle.runtime.checkpoint.CheckpointResponder;
+import dev.riffle.runtime.checkpoint.OperatorSubtaskState;
+import dev.riffle.runtime.checkpoint.RestoredCheckpoint;
 import dev.riffle.runtime.task.ChannelInput;
+import dev.riffle.runtime.task.TaskCheckpointer;
 import dev.riffle.runtime.task.SourceInput;
 import dev.riffle.runtime.task.StreamTask;
 import dev.riffle.runtime.task.TaskInput;
@@ -47,13 +52,17 @@ import dev.riffle.runtime.task.TaskListener;
 import dev.riffle.state.KeyGroups;
 import dev.riffle.state.KeyedStateBackend;
 import dev.riffle.state.StateBackend;
+import dev.riffle.state.snapshot.KeyedStateHandle;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * Builds the runnable tasks of a {@link PhysicalPlan}: operator instances with their copies of rich
@@ -69,6 +78,10 @@ final class TaskBuilder
     private final StateBackend stateBackend;
     private final StopSignal stopSignal;
     private final TaskListener listener;
+    private final int attempt;
+    private final RestoredCheckpoint restored;
+    private final CheckpointResponder responder;
+    private final Executor snapshotThread;
     private final Map<PlanEdge, Channel[][]> channels = new HashMap<>();
     private final List<StreamTask> tasks = new ArrayList<>();
     private final List<IdleStrategy> runnerIdleStrategies = new ArrayList<>();
@@ -79,8 +92,16 @@ final class TaskBuilder
         final JobCounters counters,
         final StateBackend stateBackend,
         final StopSignal stopSignal,
-        final TaskListener listener)
+        final TaskListener listener,
+        final int attempt,
+        final RestoredCheckpoint restored,
+        final CheckpointResponder responder,
+        final Executor snapshotThread)
     {
+        this.attempt = attempt;
+        this.restored = restored;
+        this.responder = responder;
+        this.snapshotThread = snapshotThread;
         this.config = config;
         this.plan = plan;
         this.counters = counters;
@@ -94,6 +115,10 @@ final class TaskBuilder
      */
     List<StreamTask> build()
     {
+        if (null != restored)
+        {
+            RestoreValidation.check(plan, restored);
+        }
         createChannels();
         for (final PlanTask task : plan.tasks())
         {
@@ -169,6 +194,7 @@ final class TaskBuilder
                     KeyGroups.rangeForOperator(config.maxParallelism(), node.parallelism(), subtask),
                     config.maxParallelism());
                 keyedStates.add(keyedState);
+                restoreKeyedState(node, keyedState);
             }
             operators.put(node, createOperator(node, identity, recordContext, keyedState, subtask));
             contexts.put(node, new StreamRuntimeContext(identity, keyedState));
@@ -212,12 +238,14 @@ final class TaskBuilder
         {
             @SuppressWarnings("unchecked")
             final Source<Object> source = (Source<Object>)((SourceTransformation<?>)head.transformation()).source();
-            input = new SourceInput(source, identity(head, subtask), outputs.get(head), config.batchSize());
+            input = new SourceInput(source, identity(head, subtask), outputs.get(head), config.batchSize(),
+                restoredPosition(head, subtask));
         }
         else
         {
             input = new ChannelInput(inputChannels(head, subtask), operators.get(head),
-                head.isKeyed() ? keyedStates.get(0) : null, recordContext, config.batchSize());
+                head.isKeyed() ? keyedStates.get(0) : null, recordContext, config.batchSize(),
+                config.checkpointing().mode() == CheckpointingMode.EXACTLY_ONCE);
         }
 
         final List<StreamOperator<?, ?>> ordered = new ArrayList<>();
@@ -231,9 +259,74 @@ final class TaskBuilder
             }
         }
         final String roleName = task.name() + " (" + (subtask + 1) + '/' + task.parallelism() + ')';
-        return new StreamTask(roleName, input, ordered.toArray(new StreamOperator[0]),
-            orderedContexts.toArray(new StreamRuntimeContext[0]), keyedStates,
-            writers.toArray(new ChannelWriter[0]), stopSignal, listener);
+        final ChannelWriter[] taskWriters = writers.toArray(new ChannelWriter[0]);
+        final StreamTask streamTask = new StreamTask(roleName, input, ordered.toArray(new StreamOperator[0]),
+            orderedContexts.toArray(new StreamRuntimeContext[0]), keyedStates, taskWriters, stopSignal, listener);
+        if (null != responder)
+        {
+            final List<TaskCheckpointer.Participant> participants = new ArrayList<>();
+            int keyedIndex = 0;
+            for (final PlanNode node : members)
+            {
+                final StreamOperator<?, ?> operator = operators.get(node);
+                final KeyedStateBackend keyed = node.isKeyed() ? keyedStates.get(keyedIndex++) : null;
+                final SinkOperator<?> sink = operator instanceof SinkOperator<?> s ? s : null;
+                if (node.isSource() || null != keyed || null != sink)
+                {
+                    participants.add(new TaskCheckpointer.Participant(identity(node, subtask), keyed, sink,
+                        node.isSource()));
+                }
+            }
+            streamTask.enableCheckpoints(new TaskCheckpointer(attempt, participants,
+                input instanceof SourceInput sourceInput ? sourceInput : null, taskWriters, responder, snapshotThread),
+                responder, attempt);
+        }
+        return streamTask;
+    }
+
+    private void restoreKeyedState(final PlanNode node, final KeyedStateBackend keyedState)
+    {
+        if (null == restored)
+        {
+            return;
+        }
+        final List<KeyedStateHandle> handles = new ArrayList<>();
+        for (final OperatorSubtaskState state : restored.metadata().statesOf(node.id()))
+        {
+            if (null != state.keyedState())
+            {
+                handles.add(state.keyedState());
+            }
+        }
+        if (handles.isEmpty())
+        {
+            return;
+        }
+        try
+        {
+            keyedState.restore(restored.directory(), handles);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot restore the state of '" + node.name() + "' from " +
+                restored.directory() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private long restoredPosition(final PlanNode source, final int subtask)
+    {
+        if (null == restored)
+        {
+            return OperatorSubtaskState.NO_POSITION;
+        }
+        for (final OperatorSubtaskState state : restored.metadata().statesOf(source.id()))
+        {
+            if (state.subtask() == subtask)
+            {
+                return state.sourcePosition();
+            }
+        }
+        return OperatorSubtaskState.NO_POSITION;
     }
 
     private Collector<Object> channelOutput(

@@ -10,6 +10,12 @@ import dev.riffle.api.state.ReducingState;
 import dev.riffle.api.state.ReducingStateDescriptor;
 import dev.riffle.api.state.ValueState;
 import dev.riffle.api.state.ValueStateDescriptor;
+import dev.riffle.state.snapshot.KeyedStateHandle;
+import dev.riffle.state.snapshot.KeyedStateSnapshot;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The keyed state of one operator instance. Owned by one task thread: every method, and every
@@ -76,6 +82,25 @@ public interface KeyedStateBackend extends AutoCloseable
     /**
      * Releases the instance's state.
      */
+    /**
+     * Synchronous phase of a checkpoint, on the task thread at the barrier: captures the state as it
+     * is now. The task goes on processing as soon as this returns.
+     *
+     * @param checkpointId the checkpoint.
+     * @return the asynchronous part, to run on a snapshot thread.
+     */
+    KeyedStateSnapshot snapshot(long checkpointId);
+
+    /**
+     * Loads the state of the key groups in this backend's range from handles of a checkpoint, which
+     * may have been taken at another parallelism. Called once, before any state is used.
+     *
+     * @param checkpointDirectory directory the handles' files are relative to.
+     * @param handles             keyed state of every instance of the operator in that checkpoint.
+     * @throws IOException on a read failure or a format this backend cannot read.
+     */
+    void restore(Path checkpointDirectory, List<KeyedStateHandle> handles) throws IOException;
+
     @Override
     void close();
 }

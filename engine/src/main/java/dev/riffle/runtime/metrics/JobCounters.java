@@ -16,7 +16,8 @@ import java.util.Map;
  * The job's counters, Aeron style: records in and out of every operator instance live in an Agrona
  * {@link CountersManager} over direct memory. Each counter has one writer (its task thread, which
  * increments with release semantics and no allocation); any thread may read them (acquire).
- * Allocation of counters happens while the job is built, on the building thread.
+ * Counters are created while the job is built; a restarted attempt reuses them (by label), so they
+ * count over the life of the job, replayed records included.
  */
 public final class JobCounters implements JobMetrics
 {
@@ -33,6 +34,7 @@ public final class JobCounters implements JobMetrics
     private final CountersManager manager;
     private final Map<String, List<AtomicCounter>> recordsIn = new LinkedHashMap<>();
     private final Map<String, List<AtomicCounter>> recordsOut = new LinkedHashMap<>();
+    private final Map<String, AtomicCounter> byLabel = new java.util.HashMap<>();
 
     /**
      * @param maxCounters capacity; two per operator instance.
@@ -48,23 +50,21 @@ public final class JobCounters implements JobMetrics
     /**
      * @param operatorName operator name.
      * @param subtask      instance index.
-     * @return a new counter of the records that instance consumes.
+     * @return the counter of the records that instance consumes, created on first use.
      */
     public synchronized AtomicCounter newRecordsIn(final String operatorName, final int subtask)
     {
-        return add(recordsIn, operatorName, manager.newCounter(
-            operatorName + " [" + subtask + "] records in", RECORDS_IN_TYPE_ID));
+        return counter(recordsIn, operatorName, operatorName + " [" + subtask + "] records in", RECORDS_IN_TYPE_ID);
     }
 
     /**
      * @param operatorName operator name.
      * @param subtask      instance index.
-     * @return a new counter of the records that instance emits.
+     * @return the counter of the records that instance emits, created on first use.
      */
     public synchronized AtomicCounter newRecordsOut(final String operatorName, final int subtask)
     {
-        return add(recordsOut, operatorName, manager.newCounter(
-            operatorName + " [" + subtask + "] records out", RECORDS_OUT_TYPE_ID));
+        return counter(recordsOut, operatorName, operatorName + " [" + subtask + "] records out", RECORDS_OUT_TYPE_ID);
     }
 
     /**
@@ -101,9 +101,16 @@ public final class JobCounters implements JobMetrics
         return sum(recordsOut, operatorName);
     }
 
-    private static AtomicCounter add(
-        final Map<String, List<AtomicCounter>> counters, final String name, final AtomicCounter counter)
+    private AtomicCounter counter(
+        final Map<String, List<AtomicCounter>> counters, final String name, final String label, final int typeId)
     {
+        final AtomicCounter existing = byLabel.get(label);
+        if (null != existing)
+        {
+            return existing;
+        }
+        final AtomicCounter counter = manager.newCounter(label, typeId);
+        byLabel.put(label, counter);
         counters.computeIfAbsent(name, k -> new ArrayList<>()).add(counter);
         return counter;
     }

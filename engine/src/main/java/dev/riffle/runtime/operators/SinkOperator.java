@@ -3,7 +3,10 @@ package dev.riffle.runtime.operators;
 import dev.riffle.api.connector.Sink;
 import dev.riffle.api.connector.SinkContext;
 import dev.riffle.api.connector.SinkWriter;
+import dev.riffle.api.connector.TwoPhaseCommitSinkWriter;
 import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.List;
 
 /**
  * Hands records to the {@link SinkWriter} of this instance, created at open.
@@ -34,6 +37,18 @@ public final class SinkOperator<T> extends StreamOperator<T, Void>
     protected void processElement(final T record) throws Exception
     {
         writer.write(record);
+    }
+
+    /**
+     * Synchronous phase of a checkpoint.
+     *
+     * @param checkpointId the checkpoint.
+     * @return transactions to commit when it completes; empty for a sink without two-phase commit.
+     * @throws Exception if the writer cannot prepare.
+     */
+    public List<String> prepareCommit(final long checkpointId) throws Exception
+    {
+        return writer instanceof TwoPhaseCommitSinkWriter<T> twoPhase ? twoPhase.prepareCommit(checkpointId) : List.of();
     }
 
     @Override

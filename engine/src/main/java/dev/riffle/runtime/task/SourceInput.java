@@ -1,9 +1,12 @@
 package dev.riffle.runtime.task;
 
+import dev.riffle.api.connector.ReplayableSource;
+import dev.riffle.api.connector.ReplayableSourceReader;
 import dev.riffle.api.connector.Source;
 import dev.riffle.api.connector.SourceContext;
 import dev.riffle.api.connector.SourceReader;
 import dev.riffle.api.functions.Collector;
+import dev.riffle.runtime.checkpoint.OperatorSubtaskState;
 import dev.riffle.runtime.operators.OperatorIdentity;
 
 /**
@@ -16,6 +19,7 @@ public final class SourceInput implements TaskInput
     private final OperatorIdentity identity;
     private final Collector<Object> output;
     private final int batchSize;
+    private final long restoredPosition;
     private SourceReader<Object> reader;
     private boolean ended;
 
@@ -24,10 +28,16 @@ public final class SourceInput implements TaskInput
      * @param identity  which instance of it this is.
      * @param output    where its records go.
      * @param batchSize maximum records per poll.
+     * @param restoredPosition position to resume at, or {@link OperatorSubtaskState#NO_POSITION} to start.
      */
     public SourceInput(
-        final Source<Object> source, final OperatorIdentity identity, final Collector<Object> output, final int batchSize)
+        final Source<Object> source,
+        final OperatorIdentity identity,
+        final Collector<Object> output,
+        final int batchSize,
+        final long restoredPosition)
     {
+        this.restoredPosition = restoredPosition;
         this.source = source;
         this.identity = identity;
         this.output = output;
@@ -39,7 +49,9 @@ public final class SourceInput implements TaskInput
     {
         try
         {
-            reader = source.createReader(new SourceContext(identity.name(), identity.subtask(), identity.parallelism()));
+            final SourceContext context = new SourceContext(identity.name(), identity.subtask(), identity.parallelism());
+            reader = restoredPosition != OperatorSubtaskState.NO_POSITION && source instanceof ReplayableSource<Object> r ?
+                r.createReader(context, restoredPosition) : source.createReader(context);
         }
         catch (final Throwable t)
         {
@@ -74,6 +86,14 @@ public final class SourceInput implements TaskInput
             throw identity.failure("reading", new IllegalStateException("poll returned " + emitted));
         }
         return emitted;
+    }
+
+    /**
+     * @return the reader's position if it can replay, else {@link OperatorSubtaskState#NO_POSITION}.
+     */
+    public long position()
+    {
+        return reader instanceof ReplayableSourceReader<Object> r ? r.position() : OperatorSubtaskState.NO_POSITION;
     }
 
     @Override

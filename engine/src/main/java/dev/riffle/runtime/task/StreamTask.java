@@ -4,6 +4,8 @@ import dev.riffle.runtime.channel.ChannelWriter;
 import dev.riffle.runtime.channel.StopSignal;
 import dev.riffle.runtime.channel.StreamSlot;
 import dev.riffle.runtime.channel.TaskStoppedException;
+import dev.riffle.runtime.checkpoint.CheckpointResponder;
+import dev.riffle.runtime.operators.SinkOperator;
 import dev.riffle.runtime.operators.StreamOperator;
 import dev.riffle.runtime.operators.StreamRuntimeContext;
 import dev.riffle.state.KeyedStateBackend;
@@ -29,11 +31,19 @@ public final class StreamTask implements Agent
     private final String roleName;
     private final TaskInput input;
     private final StreamOperator<?, ?>[] operators;
+    private final boolean[] operatorFinished;
     private final StreamRuntimeContext[] contexts;
     private final List<KeyedStateBackend> keyedStates;
     private final ChannelWriter[] outputs;
     private final StopSignal stopSignal;
     private final TaskListener listener;
+    private TaskCheckpointer checkpointer;
+    private CheckpointResponder responder;
+    private int attempt;
+    private volatile long requestedBarrier;
+    private volatile boolean requestedFinal;
+    private long injectedBarrier;
+    private boolean awaitingFinalCheckpoint;
     private boolean finished;
     private boolean failed;
 
@@ -60,11 +70,59 @@ public final class StreamTask implements Agent
         this.roleName = roleName;
         this.input = input;
         this.operators = operators.clone();
+        this.operatorFinished = new boolean[operators.length];
         this.contexts = contexts.clone();
         this.keyedStates = List.copyOf(keyedStates);
         this.outputs = outputs.clone();
         this.stopSignal = stopSignal;
         this.listener = listener;
+    }
+
+    /**
+     * Enables checkpoints for this task. Called once, before the task starts.
+     *
+     * @param checkpointer the task's checkpoint part.
+     * @param responder    the coordinator.
+     * @param attempt      the execution attempt.
+     */
+    public void enableCheckpoints(final TaskCheckpointer checkpointer, final CheckpointResponder responder, final int attempt)
+    {
+        this.checkpointer = checkpointer;
+        this.responder = responder;
+        this.attempt = attempt;
+        if (input instanceof ChannelInput channels)
+        {
+            channels.barrierListener((checkpointId, isFinal) ->
+            {
+                if (isFinal)
+                {
+                    finishOperators(false);
+                }
+                checkpointer.checkpoint(checkpointId, isFinal);
+            });
+        }
+    }
+
+    /**
+     * @return true if this task reads a source.
+     */
+    public boolean isSourceTask()
+    {
+        return input instanceof SourceInput;
+    }
+
+    /**
+     * Asks a source task to inject a checkpoint barrier at its next poll. Called by the coordinator
+     * thread; the final flag is written before the id, which the task reads first (volatile), so the
+     * task sees the flag of the id it reads.
+     *
+     * @param checkpointId the checkpoint, greater than any requested before.
+     * @param isFinal      true for the final checkpoint.
+     */
+    public void requestBarrier(final long checkpointId, final boolean isFinal)
+    {
+        requestedFinal = isFinal;
+        requestedBarrier = checkpointId;
     }
 
     @Override
@@ -101,9 +159,36 @@ public final class StreamTask implements Agent
         }
         try
         {
+            if (null != checkpointer && isSourceTask())
+            {
+                final long requested = requestedBarrier;
+                if (requested > injectedBarrier)
+                {
+                    injectedBarrier = requested;
+                    final boolean isFinal = requestedFinal;
+                    checkpointer.checkpoint(requested, isFinal);
+                    if (isFinal)
+                    {
+                        finish();
+                        throw new AgentTerminationException("end of input");
+                    }
+                    return 1;
+                }
+                if (awaitingFinalCheckpoint)
+                {
+                    return 0;
+                }
+            }
             final int work = input.poll();
             if (input.isEnded())
             {
+                if (null != checkpointer && isSourceTask())
+                {
+                    finishOperators(false);
+                    awaitingFinalCheckpoint = true;
+                    responder.sourceEnded(attempt);
+                    return work;
+                }
                 finish();
                 throw new AgentTerminationException("end of input");
             }
@@ -170,10 +255,21 @@ public final class StreamTask implements Agent
         return finished;
     }
 
-    private void finish()
+    /**
+     * End of input for the operators, head first: each may still emit to those behind it. With
+     * checkpoints, everything but the sinks finishes before the final checkpoint, so that what they
+     * emit at the end is covered by it, and the sinks finish after it.
+     */
+    private void finishOperators(final boolean includeSinks)
     {
-        for (final StreamOperator<?, ?> operator : operators)
+        for (int i = 0; i < operators.length; i++)
         {
+            final StreamOperator<?, ?> operator = operators[i];
+            if (operatorFinished[i] || (!includeSinks && operator instanceof SinkOperator))
+            {
+                continue;
+            }
+            operatorFinished[i] = true;
             try
             {
                 operator.finish();
@@ -183,6 +279,11 @@ public final class StreamTask implements Agent
                 throw operator.identity().failure("finishing", t);
             }
         }
+    }
+
+    private void finish()
+    {
+        finishOperators(true);
         for (final ChannelWriter output : outputs)
         {
             output.writeControl(StreamSlot.END_OF_INPUT, Long.MIN_VALUE, 0);

@@ -12,18 +12,32 @@ import dev.riffle.api.state.ValueState;
 import dev.riffle.api.state.ValueStateDescriptor;
 import dev.riffle.state.KeyGroupRange;
 import dev.riffle.state.KeyedStateBackend;
+import dev.riffle.state.snapshot.KeyedStateHandle;
+import dev.riffle.state.snapshot.KeyedStateSnapshot;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The heap keyed state of one operator instance. Confined to the task thread.
+ * The heap keyed state of one operator instance. Confined to the task thread, except the
+ * {@link KeyedStateSnapshot} it returns, which owns a private copy.
  */
 final class HeapKeyedStateBackend implements KeyedStateBackend
 {
     private final KeyGroupRange keyGroups;
+    private final String operatorName;
     private final CurrentKey currentKey = new CurrentKey();
+    private final Map<String, KeyGroupedMap<?>> states = new LinkedHashMap<>();
+    private Map<String, HashMap<Object, Object>[]> restored = Map.of();
 
-    HeapKeyedStateBackend(final KeyGroupRange keyGroups)
+    HeapKeyedStateBackend(final KeyGroupRange keyGroups, final String operatorName)
     {
         this.keyGroups = keyGroups;
+        this.operatorName = operatorName;
     }
 
     @Override
@@ -46,37 +60,72 @@ final class HeapKeyedStateBackend implements KeyedStateBackend
     @Override
     public <T> ValueState<T> valueState(final ValueStateDescriptor<T> descriptor)
     {
-        return new HeapValueState<>(new KeyGroupedMap<>(keyGroups.size(), currentKey), descriptor.defaultValue());
+        return new HeapValueState<>(entries(descriptor.name()), descriptor.defaultValue());
     }
 
     @Override
     public <T> ListState<T> listState(final ListStateDescriptor<T> descriptor)
     {
-        return new HeapListState<>(new KeyGroupedMap<>(keyGroups.size(), currentKey));
+        return new HeapListState<>(entries(descriptor.name()));
     }
 
     @Override
     public <UK, UV> MapState<UK, UV> mapState(final MapStateDescriptor<UK, UV> descriptor)
     {
-        return new HeapMapState<>(new KeyGroupedMap<>(keyGroups.size(), currentKey));
+        return new HeapMapState<>(entries(descriptor.name()));
     }
 
     @Override
     public <T> ReducingState<T> reducingState(final ReducingStateDescriptor<T> descriptor)
     {
-        return new HeapReducingState<>(new KeyGroupedMap<>(keyGroups.size(), currentKey), descriptor.reduceFunction());
+        return new HeapReducingState<>(entries(descriptor.name()), descriptor.reduceFunction());
     }
 
     @Override
     public <IN, ACC, OUT> AggregatingState<IN, OUT> aggregatingState(
         final AggregatingStateDescriptor<IN, ACC, OUT> descriptor)
     {
-        return new HeapAggregatingState<>(
-            new KeyGroupedMap<>(keyGroups.size(), currentKey), descriptor.aggregateFunction());
+        return new HeapAggregatingState<>(entries(descriptor.name()), descriptor.aggregateFunction());
+    }
+
+    @Override
+    public KeyedStateSnapshot snapshot(final long checkpointId)
+    {
+        return HeapSnapshotFormat.capture(states, keyGroups, operatorName);
+    }
+
+    @Override
+    public void restore(final Path checkpointDirectory, final List<KeyedStateHandle> handles) throws IOException
+    {
+        if (!states.isEmpty())
+        {
+            throw new IllegalStateException("restore must come before any state of '" + operatorName + "' is used");
+        }
+        restored = HeapSnapshotFormat.read(checkpointDirectory, handles, keyGroups);
     }
 
     @Override
     public void close()
     {
+        states.clear();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <V> KeyGroupedMap<V> entries(final String name)
+    {
+        final KeyGroupedMap<V> entries = new KeyGroupedMap<>(keyGroups.size(), currentKey);
+        final HashMap<Object, Object>[] restoredGroups = restored.get(name);
+        if (null != restoredGroups)
+        {
+            for (int i = 0; i < restoredGroups.length; i++)
+            {
+                if (null != restoredGroups[i])
+                {
+                    entries.restoreKeyGroup(i, (HashMap<Object, V>)(HashMap<?, ?>)restoredGroups[i]);
+                }
+            }
+        }
+        states.put(name, entries);
+        return entries;
     }
 }

@@ -20,7 +20,7 @@ public final class HeapStateBackend implements StateBackend
         final KeyGroupRange keyGroups,
         final int maxParallelism)
     {
-        return new HeapKeyedStateBackend(keyGroups);
+        return new HeapKeyedStateBackend(keyGroups, operatorName);
     }
 
     @Override

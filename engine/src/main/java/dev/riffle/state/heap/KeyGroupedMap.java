@@ -38,6 +38,29 @@ final class KeyGroupedMap<V>
         map.put(currentKey.key(), value);
     }
 
+    /**
+     * @param index key group index within the backend's range.
+     * @return that key group's entries, or null if it has none; the live map, for snapshots.
+     */
+    HashMap<Object, V> keyGroup(final int index)
+    {
+        return maps[index];
+    }
+
+    /**
+     * @param index   key group index within the backend's range.
+     * @param entries restored entries of that key group.
+     */
+    void restoreKeyGroup(final int index, final HashMap<Object, V> entries)
+    {
+        maps[index] = entries;
+    }
+
+    int keyGroups()
+    {
+        return maps.length;
+    }
+
     void remove()
     {
         final HashMap<Object, V> map = maps[currentKey.keyGroupIndex()];

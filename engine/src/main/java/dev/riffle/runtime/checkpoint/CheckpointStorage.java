@@ -1,0 +1,232 @@
+package dev.riffle.runtime.checkpoint;
+
+import dev.riffle.state.snapshot.CheckpointFiles;
+import dev.riffle.state.snapshot.CorruptCheckpointException;
+import dev.riffle.state.snapshot.FileRef;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The checkpoint directory of one job:
+ * <pre>
+ * &lt;checkpoint dir&gt;/&lt;job name&gt;/
+ *     chk-17/                  one directory per checkpoint
+ *         op-3-0.state         keyed state of operator 3, instance 0 (format of its backend)
+ *         _metadata            written last, atomically: the checkpoint exists iff this is valid
+ *     chk-18/ ...
+ * </pre>
+ * A savepoint has the same layout in a directory of the user's choice. Every file listed in
+ * {@code _metadata} carries its length and CRC-32C; a checkpoint is used only if all of them match.
+ * <p>
+ * Used by the coordinator thread (writing metadata, pruning) and snapshot threads (writing state
+ * files into a pending checkpoint's directory); distinct checkpoints touch distinct directories.
+ */
+public final class CheckpointStorage
+{
+    /**
+     * Name of the metadata file.
+     */
+    public static final String METADATA = "_metadata";
+
+    private static final System.Logger LOGGER = System.getLogger(CheckpointStorage.class.getName());
+    private static final Pattern CHECKPOINT_DIR = Pattern.compile("chk-(\\d+)");
+
+    private final Path root;
+    private final String jobName;
+    private final int retained;
+
+    /**
+     * @param checkpointDirectory the configured checkpoint directory.
+     * @param jobName             the job; its checkpoints live in a sub-directory of that name.
+     * @param retained            completed checkpoints to keep.
+     * @throws IOException if the directory cannot be created.
+     */
+    public CheckpointStorage(final Path checkpointDirectory, final String jobName, final int retained)
+        throws IOException
+    {
+        this.root = checkpointDirectory.resolve(sanitize(jobName));
+        this.jobName = jobName;
+        this.retained = retained;
+        Files.createDirectories(root);
+    }
+
+    /**
+     * @return {@code <checkpoint dir>/<job name>}.
+     */
+    public Path root()
+    {
+        return root;
+    }
+
+    /**
+     * @param checkpointId a checkpoint.
+     * @return its directory, created.
+     * @throws IOException on failure.
+     */
+    public Path createCheckpointDirectory(final long checkpointId) throws IOException
+    {
+        return Files.createDirectories(root.resolve("chk-" + checkpointId));
+    }
+
+    /**
+     * Makes a checkpoint complete: writes its metadata atomically (after every state file is durable),
+     * then deletes completed checkpoints beyond the retained number and abandoned older directories.
+     *
+     * @param directory its directory.
+     * @param metadata  its metadata.
+     * @throws IOException on failure; the checkpoint then does not exist.
+     */
+    public void complete(final Path directory, final CheckpointMetadata metadata) throws IOException
+    {
+        CheckpointFiles.writeAtomically(directory, METADATA, MetadataFormat.encode(metadata));
+        if (!metadata.savepoint())
+        {
+            prune(metadata.checkpointId());
+        }
+    }
+
+    /**
+     * @return the highest checkpoint number used so far in this directory, complete or not (0 if none):
+     * new checkpoints continue after it so that ids never repeat.
+     * @throws IOException on failure.
+     */
+    public long highestCheckpointId() throws IOException
+    {
+        long highest = 0;
+        for (final long id : checkpointIds())
+        {
+            highest = Math.max(highest, id);
+        }
+        return highest;
+    }
+
+    /**
+     * Finds the newest checkpoint that is complete and intact. Damaged ones are skipped with a
+     * warning naming the file.
+     *
+     * @return the checkpoint, if any.
+     * @throws IOException if the directory cannot be listed.
+     */
+    public Optional<RestoredCheckpoint> latest() throws IOException
+    {
+        final List<Long> ids = checkpointIds();
+        ids.sort((a, b) -> Long.compare(b, a));
+        for (final long id : ids)
+        {
+            final Path directory = root.resolve("chk-" + id);
+            if (!Files.exists(directory.resolve(METADATA)))
+            {
+                continue;
+            }
+            try
+            {
+                return Optional.of(load(directory));
+            }
+            catch (final CorruptCheckpointException ex)
+            {
+                LOGGER.log(System.Logger.Level.WARNING, "skipping damaged checkpoint " + directory + ": " +
+                    ex.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Loads and verifies a checkpoint or savepoint directory.
+     *
+     * @param directory the directory with a {@code _metadata} file.
+     * @return the checkpoint.
+     * @throws CorruptCheckpointException if it is incomplete or damaged, naming the file.
+     * @throws IllegalArgumentException   if it does not exist or belongs to another job.
+     */
+    public RestoredCheckpoint load(final Path directory) throws CorruptCheckpointException
+    {
+        if (!Files.isDirectory(directory))
+        {
+            throw new IllegalArgumentException("checkpoint directory " + directory + " does not exist");
+        }
+        final Path metadataFile = directory.resolve(METADATA);
+        if (!Files.exists(metadataFile))
+        {
+            throw new CorruptCheckpointException(metadataFile, "is missing: the checkpoint never completed", null);
+        }
+        final CheckpointMetadata metadata = MetadataFormat.read(metadataFile);
+        if (!metadata.jobName().equals(jobName))
+        {
+            throw new IllegalArgumentException("checkpoint " + directory + " belongs to job '" + metadata.jobName() +
+                "', not '" + jobName + "'");
+        }
+        for (final FileRef file : metadata.files())
+        {
+            CheckpointFiles.verify(directory, file);
+        }
+        return new RestoredCheckpoint(directory, metadata);
+    }
+
+    /**
+     * Deletes a checkpoint that did not complete.
+     *
+     * @param directory its directory.
+     */
+    public void abort(final Path directory)
+    {
+        try
+        {
+            CheckpointFiles.deleteRecursively(directory);
+        }
+        catch (final IOException ex)
+        {
+            LOGGER.log(System.Logger.Level.WARNING, "cannot delete aborted checkpoint " + directory + ": " + ex);
+        }
+    }
+
+    private void prune(final long justCompleted) throws IOException
+    {
+        final List<Long> ids = checkpointIds();
+        ids.sort((a, b) -> Long.compare(b, a));
+        int kept = 0;
+        for (final long id : ids)
+        {
+            final Path directory = root.resolve("chk-" + id);
+            final boolean complete = Files.exists(directory.resolve(METADATA));
+            if (complete && kept < retained)
+            {
+                kept++;
+            }
+            else if (id < justCompleted)
+            {
+                abort(directory);
+            }
+        }
+    }
+
+    private List<Long> checkpointIds() throws IOException
+    {
+        final List<Long> ids = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root))
+        {
+            for (final Path entry : entries)
+            {
+                final Matcher m = CHECKPOINT_DIR.matcher(entry.getFileName().toString());
+                if (m.matches() && Files.isDirectory(entry))
+                {
+                    ids.add(Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static String sanitize(final String jobName)
+    {
+        return jobName.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}

@@ -1,0 +1,23 @@
+package dev.riffle.state.snapshot;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The asynchronous part of a keyed state snapshot: what the task thread captured at the barrier
+ * (a copy, or a copy-on-write epoch), written to files by a snapshot thread. Used by one snapshot
+ * thread, once.
+ */
+@FunctionalInterface
+public interface KeyedStateSnapshot
+{
+    /**
+     * Writes the captured state, durably.
+     *
+     * @param checkpointDirectory directory of the checkpoint.
+     * @param filePrefix          unique prefix for this operator instance's files, e.g. {@code op-3-1}.
+     * @return what was written.
+     * @throws IOException on failure; fails the checkpoint, not the job.
+     */
+    KeyedStateHandle write(Path checkpointDirectory, String filePrefix) throws IOException;
+}

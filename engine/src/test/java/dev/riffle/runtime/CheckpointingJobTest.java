@@ -1,0 +1,231 @@
+package dev.riffle.runtime;
+
+import dev.riffle.api.JobHandle;
+import dev.riffle.api.JobStatus;
+import dev.riffle.api.KeyedValue;
+import dev.riffle.api.RiffleConfig;
+import dev.riffle.api.StreamEnvironment;
+import dev.riffle.api.checkpoint.CheckpointingMode;
+import dev.riffle.api.checkpoint.RestartStrategy;
+import dev.riffle.api.checkpoint.StartPoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CheckpointingJobTest
+{
+    private static final int KEYS = 50;
+
+    @TempDir
+    Path checkpoints;
+
+    @org.junit.jupiter.api.BeforeEach
+    void clearInjectedFailures()
+    {
+        FAIL_AT.clear();
+    }
+
+    /**
+     * Record values at which the flaky operator throws, once each: far apart, so that each failure
+     * happens in its own attempt, at a different point relative to the checkpoints.
+     */
+    static final java.util.Set<Long> FAIL_AT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @ParameterizedTest(name = "parallelism {0}, restarts {1}")
+    @CsvSource({"1, fixed", "3, fixed", "1, exponential", "3, exponential"})
+    void failuresInsideTheJobGiveExactlyOnceOutput(final int parallelism, final String strategy) throws Exception
+    {
+        final long records = 60_000;
+        FAIL_AT.addAll(List.of(7_001L, 23_003L, 41_017L));
+        final RiffleConfig config = new RiffleConfig().defaultParallelism(parallelism);
+        config.checkpointing()
+            .interval(Duration.ofMillis(10))
+            .directory(checkpoints)
+            .restartStrategy("fixed".equals(strategy) ?
+                RestartStrategy.fixedDelay(10, Duration.ofMillis(5)) :
+                RestartStrategy.exponentialDelay(Duration.ofMillis(1), Duration.ofMillis(20), 2.0, 10));
+        final StreamEnvironment env = StreamEnvironment.create(config);
+        final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
+        env.generate(records, i -> i, 300_000).setParallelism(1)
+            .map(CheckpointingJobTest::failSometimes).name("Flaky")
+            .keyBy(i -> i % KEYS)
+            .count()
+            .sinkTo(sink);
+
+        final JobHandle job = Jobs.run(env, "exactly-once-" + parallelism + strategy);
+
+        assertEquals(JobStatus.FINISHED, job.status());
+        assertEquals(3, job.restarts(), "every injected failure restarted the job");
+        assertTrue(job.completedCheckpoints() > 0, "checkpoints completed");
+        assertExactlyOnceCounts(sink.committed(), records);
+    }
+
+    @Test
+    void atLeastOnceModeLosesNothing() throws Exception
+    {
+        final long records = 40_000;
+        FAIL_AT.addAll(List.of(9_001L, 27_003L));
+        final RiffleConfig config = new RiffleConfig().defaultParallelism(2);
+        config.checkpointing()
+            .interval(Duration.ofMillis(10))
+            .mode(CheckpointingMode.AT_LEAST_ONCE)
+            .directory(checkpoints)
+            .restartStrategy(RestartStrategy.fixedDelay(5, Duration.ZERO));
+        final StreamEnvironment env = StreamEnvironment.create(config);
+        final TransactionalCollectSink<Long> sink = new TransactionalCollectSink<>();
+        env.generate(records, i -> i, 200_000).setParallelism(2)
+            .map(CheckpointingJobTest::failSometimes)
+            .keyBy(i -> i % KEYS)
+            .map(i -> i)
+            .sinkTo(sink);
+
+        final JobHandle job = Jobs.run(env, "at-least-once");
+
+        assertEquals(2, job.restarts());
+        final java.util.Set<Long> missing = LongStream.range(0, records).boxed().collect(Collectors.toSet());
+        missing.removeAll(sink.committed());
+        assertTrue(missing.isEmpty(), () -> missing.size() + " records lost, e.g. " + missing.stream().limit(10).toList());
+    }
+
+    @Test
+    void noRestartStrategyFailsTheJobOnTheFirstFailure() throws Exception
+    {
+        FAIL_AT.add(10_001L);
+        final RiffleConfig config = new RiffleConfig();
+        config.checkpointing().interval(Duration.ofMillis(10)).directory(checkpoints)
+            .restartStrategy(RestartStrategy.none());
+        final StreamEnvironment env = StreamEnvironment.create(config);
+        env.generate(50_000, i -> i, 500_000).map(CheckpointingJobTest::failSometimes).name("Flaky")
+            .keyBy(i -> i % KEYS).count().sinkTo(new TransactionalCollectSink<>());
+
+        final var ex = Jobs.runExpectingFailure(env, "no-restart");
+
+        assertTrue(ex.getMessage().contains("operator 'Flaky'"), ex.getMessage());
+    }
+
+    @Test
+    void restartedProcessResumesFromTheLatestCheckpoint() throws Exception
+    {
+        final long records = 30_000;
+        final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
+
+        final JobHandle first = countJob(records, sink, 2, StartPoint.latestCheckpoint(), 100_000)
+            .executeAsync("resume");
+        awaitCheckpoints(first, 3);
+        first.cancel();
+        assertThrows(dev.riffle.api.JobExecutionException.class, () -> first.await(Jobs.TIMEOUT));
+        Jobs.assertNoThreadsLeft("resume");
+        final int committedBefore = sink.committed().size();
+        assertTrue(committedBefore > 0, "the first run committed output");
+
+        final JobHandle second = Jobs.run(countJob(records, sink, 2, StartPoint.latestCheckpoint(), 0), "resume");
+
+        assertEquals(JobStatus.FINISHED, second.status());
+        assertTrue(second.metrics().recordsIn("Count") < records, "the second run did not start from scratch");
+        assertExactlyOnceCounts(sink.committed(), records);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"2, 3", "3, 1"})
+    void savepointRestoresAtAnotherParallelism(final int before, final int after) throws Exception
+    {
+        final long records = 30_000;
+        final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
+        final JobHandle first = countJob(records, sink, before, StartPoint.fresh(), 100_000).executeAsync("rescale");
+        awaitCheckpoints(first, 1);
+        final Path savepoint = checkpoints.resolve("savepoint-" + before);
+
+        assertEquals(savepoint, first.stopWithSavepoint(savepoint).get(30, TimeUnit.SECONDS));
+        assertTrue(first.await(Jobs.TIMEOUT));
+        assertEquals(JobStatus.FINISHED, first.status());
+
+        final JobHandle second = Jobs.run(countJob(records, sink, after, StartPoint.from(savepoint), 0), "rescale");
+
+        assertEquals(JobStatus.FINISHED, second.status());
+        assertExactlyOnceCounts(sink.committed(), records);
+    }
+
+    @Test
+    void missingStartCheckpointIsAClearError()
+    {
+        final StreamEnvironment env = countJob(10, new TransactionalCollectSink<>(), 1,
+            StartPoint.from(checkpoints.resolve("does-not-exist")), 0);
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> env.executeAsync("missing"));
+        assertTrue(ex.getMessage().contains("does not exist"), ex.getMessage());
+        Jobs.assertNoThreadsLeft("missing");
+    }
+
+    private StreamEnvironment countJob(
+        final long records,
+        final TransactionalCollectSink<KeyedValue<Long, Long>> sink,
+        final int parallelism,
+        final StartPoint startPoint,
+        final double rate)
+    {
+        final RiffleConfig config = new RiffleConfig().defaultParallelism(parallelism);
+        config.checkpointing().interval(Duration.ofMillis(10)).directory(checkpoints).startPoint(startPoint);
+        final StreamEnvironment env = StreamEnvironment.create(config);
+        env.generate(records, i -> i, rate).setParallelism(1)
+            .keyBy(i -> i % KEYS)
+            .count()
+            .sinkTo(sink);
+        return env;
+    }
+
+    private static void awaitCheckpoints(final JobHandle job, final long count) throws Exception
+    {
+        final long deadline = System.nanoTime() + Jobs.TIMEOUT.toNanos();
+        while (job.completedCheckpoints() < count)
+        {
+            assertTrue(System.nanoTime() < deadline, "no checkpoint completed in time");
+            assertTrue(!job.await(Duration.ofMillis(5)), "the job ended before " + count + " checkpoints");
+        }
+    }
+
+    static long failSometimes(final long value)
+    {
+        if (FAIL_AT.remove(value))
+        {
+            throw new IllegalStateException("injected failure at " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Every key k got exactly the counts 1..n(k), each once, where n(k) is how often k occurs.
+     */
+    private static void assertExactlyOnceCounts(final List<KeyedValue<Long, Long>> committed, final long records)
+    {
+        final Map<Long, List<Long>> countsPerKey = new HashMap<>();
+        for (final KeyedValue<Long, Long> kv : committed)
+        {
+            countsPerKey.computeIfAbsent(kv.key(), k -> new ArrayList<>()).add(kv.value());
+        }
+        assertEquals(KEYS, countsPerKey.size());
+        for (final Map.Entry<Long, List<Long>> e : countsPerKey.entrySet())
+        {
+            final long n = LongStream.range(0, records).filter(i -> i % KEYS == e.getKey()).count();
+            final List<Long> sorted = e.getValue().stream().sorted().collect(Collectors.toList());
+            final boolean exact = sorted.equals(LongStream.rangeClosed(1, n).boxed().collect(Collectors.toList()));
+            assertTrue(exact, () -> "key " + e.getKey() + ": expected the counts 1.." + n + " once each, got " +
+                sorted.size() + " counts, " + (sorted.size() - sorted.stream().distinct().count()) + " duplicates, max " +
+                (sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1)));
+        }
+    }
+}
