@@ -32,7 +32,8 @@ public final class WordCount
     }
 
     /**
-     * @param args {@code [--input FILE] [--output DIR] [--parallelism N]}.
+     * @param args {@code [--input FILE] [--output DIR] [--parallelism N] [--checkpoint-dir DIR]
+     *             [--checkpoint-interval MS]}.
      * @throws Exception if the job fails.
      */
     public static void main(final String[] args) throws Exception
@@ -64,8 +65,15 @@ public final class WordCount
         throws Exception
     {
         final Path input = null == options.input() ? extractSample() : options.input();
-        final StreamEnvironment env = StreamEnvironment.create(
-            new RiffleConfig().defaultParallelism(options.parallelism()));
+        final RiffleConfig config = new RiffleConfig().defaultParallelism(options.parallelism());
+        if (null != options.checkpointDir())
+        {
+            // resumes from the latest completed checkpoint in the directory, if there is one
+            config.checkpointing()
+                .interval(Duration.ofMillis(options.checkpointInterval()))
+                .directory(options.checkpointDir());
+        }
+        final StreamEnvironment env = StreamEnvironment.create(config);
         final TopWords topWords = new TopWords();
 
         final DataStream<WordWithCount> counts = env.readTextFile(input)
@@ -94,6 +102,11 @@ public final class WordCount
             records, seconds, records / Math.max(seconds, 1e-9), topWords.distinctWords(),
             options.output().toAbsolutePath());
 
+        if (null != options.checkpointDir())
+        {
+            progress.printf("wordcount: %d checkpoints completed in %s, %d restarts%n",
+                job.completedCheckpoints(), options.checkpointDir().toAbsolutePath(), job.restarts());
+        }
         out.println("Top 10 words:");
         for (final Map.Entry<String, Integer> e : topWords.top(10))
         {
@@ -105,8 +118,8 @@ public final class WordCount
 
     private static Path extractSample() throws IOException
     {
-        final Path file = Files.createTempFile("riffle-wordcount-", ".txt");
-        file.toFile().deleteOnExit();
+        // a fixed name, so that a checkpointed run resumed later reads the same path
+        final Path file = Path.of(System.getProperty("java.io.tmpdir"), "riffle-wordcount-" + SAMPLE);
         try (InputStream in = WordCount.class.getResourceAsStream(SAMPLE))
         {
             if (null == in)

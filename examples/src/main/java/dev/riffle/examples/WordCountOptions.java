@@ -4,15 +4,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Command line of the word count: {@code [--input FILE] [--output DIR] [--parallelism N]}.
+ * Command line of the word count: {@code [--input FILE] [--output DIR] [--parallelism N]
+ * [--checkpoint-dir DIR] [--checkpoint-interval MS]}.
  *
- * @param input       text to count, or null for the bundled sample.
- * @param output      directory of the part files.
- * @param parallelism parallelism of the job.
+ * @param input              text to count, or null for the bundled sample.
+ * @param output             directory of the part files.
+ * @param parallelism        parallelism of the job.
+ * @param checkpointDir      checkpoint directory, or null to run without checkpoints.
+ * @param checkpointInterval milliseconds between checkpoints.
  */
-record WordCountOptions(Path input, Path output, int parallelism)
+record WordCountOptions(Path input, Path output, int parallelism, Path checkpointDir, long checkpointInterval)
 {
-    static final String USAGE = "usage: wordcount [--input FILE] [--output DIR] [--parallelism N]";
+    static final String USAGE = "usage: wordcount [--input FILE] [--output DIR] [--parallelism N] " +
+        "[--checkpoint-dir DIR] [--checkpoint-interval MS]";
+
+    static final long DEFAULT_CHECKPOINT_INTERVAL = 1000;
+
+    WordCountOptions(final Path input, final Path output, final int parallelism)
+    {
+        this(input, output, parallelism, null, DEFAULT_CHECKPOINT_INTERVAL);
+    }
 
     /**
      * @param args command line.
@@ -25,6 +36,9 @@ record WordCountOptions(Path input, Path output, int parallelism)
         Path input = null;
         Path output = Path.of("wordcount-out");
         int parallelism = 1;
+        Path checkpointDir = null;
+        long checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
+        boolean intervalGiven = false;
         for (int i = 0; i < args.length; i++)
         {
             final String flag = args[i];
@@ -33,6 +47,12 @@ record WordCountOptions(Path input, Path output, int parallelism)
                 case "--input" -> input = Path.of(value(args, ++i, flag));
                 case "--output" -> output = Path.of(value(args, ++i, flag));
                 case "--parallelism" -> parallelism = parseParallelism(value(args, ++i, flag));
+                case "--checkpoint-dir" -> checkpointDir = Path.of(value(args, ++i, flag));
+                case "--checkpoint-interval" ->
+                {
+                    checkpointInterval = parseInterval(value(args, ++i, flag));
+                    intervalGiven = true;
+                }
                 default -> throw new IllegalArgumentException("unknown argument '" + flag + "'\n" + USAGE);
             }
         }
@@ -40,7 +60,29 @@ record WordCountOptions(Path input, Path output, int parallelism)
         {
             throw new IllegalArgumentException("input file not found or not readable: " + input + '\n' + USAGE);
         }
-        return new WordCountOptions(input, output, parallelism);
+        if (intervalGiven && null == checkpointDir)
+        {
+            throw new IllegalArgumentException("--checkpoint-interval needs --checkpoint-dir\n" + USAGE);
+        }
+        return new WordCountOptions(input, output, parallelism, checkpointDir, checkpointInterval);
+    }
+
+    private static long parseInterval(final String text)
+    {
+        final long interval;
+        try
+        {
+            interval = Long.parseLong(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("--checkpoint-interval must be milliseconds: " + text + '\n' + USAGE, ex);
+        }
+        if (interval < 1)
+        {
+            throw new IllegalArgumentException("--checkpoint-interval must be >= 1 ms: " + interval + '\n' + USAGE);
+        }
+        return interval;
     }
 
     private static String value(final String[] args, final int index, final String flag)
