@@ -1,0 +1,141 @@
+package dev.riffle.benchmarks;
+
+import dev.riffle.api.JobHandle;
+import dev.riffle.api.RiffleConfig;
+import dev.riffle.api.StreamEnvironment;
+import dev.riffle.api.checkpoint.StartPoint;
+import dev.riffle.api.connectors.Ingress;
+import dev.riffle.api.connector.Sink;
+import dev.riffle.api.connector.SinkWriter;
+import dev.riffle.api.functions.Collector;
+import dev.riffle.api.functions.KeyedProcessFunction;
+import dev.riffle.api.functions.RuntimeContext;
+import dev.riffle.api.state.ValueState;
+import dev.riffle.api.state.ValueStateDescriptor;
+import org.HdrHistogram.Histogram;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * End-to-end latency of a keyed pipeline at a fixed offered rate, with and without checkpointing:
+ * a host thread offers events into an {@link Ingress} on a fixed schedule (latency is measured from
+ * the scheduled send time, so a stalled pipeline cannot hide its stalls: no coordinated omission),
+ * keyBy → ValueState count → a sink that records the latency into an HdrHistogram.
+ * <p>
+ * Run: {@code java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar
+ * dev.riffle.benchmarks.LatencyHarness [ratePerSecond] [seconds] [keys] [checkpointMs...]}
+ */
+public final class LatencyHarness
+{
+    private LatencyHarness()
+    {
+    }
+
+    /**
+     * @param args rate, seconds, distinct keys, then one or more checkpoint intervals in ms (0 = none).
+     * @throws Exception if a job fails.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final long rate = args.length > 0 ? Long.parseLong(args[0]) : 200_000;
+        final int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        final int keys = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+        final long[] intervals = args.length > 3 ?
+            java.util.Arrays.stream(args, 3, args.length).mapToLong(Long::parseLong).toArray() : new long[]{0, 100};
+        System.out.printf("rate %,d/s, %d s, %,d keys, heap state, default idle strategy%n", rate, seconds, keys);
+        for (final long interval : intervals)
+        {
+            run(rate, seconds, keys, interval);
+        }
+    }
+
+    private static void run(final long rate, final int seconds, final int keys, final long intervalMs) throws Exception
+    {
+        final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        final Ingress<long[]> ingress = new Ingress<>(1 << 16);
+        final RiffleConfig config = new RiffleConfig();
+        final Path directory = Files.createTempDirectory("riffle-latency-");
+        if (intervalMs > 0)
+        {
+            config.checkpointing().interval(Duration.ofMillis(intervalMs)).directory(directory)
+                .startPoint(StartPoint.fresh());
+        }
+        final StreamEnvironment env = StreamEnvironment.create(config);
+        env.fromSource(ingress, "Ingress")
+            .keyBy(e -> e[0])
+            .process(new Count())
+            .sinkTo(new LatencySink(histogram));
+        final JobHandle job = env.executeAsync("latency");
+
+        final long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+        final long total = rate * seconds;
+        final long warmup = total / 5;
+        final long start = System.nanoTime();
+        for (long i = 0; i < total; i++)
+        {
+            final long scheduled = start + i * periodNanos;
+            long now;
+            while ((now = System.nanoTime()) < scheduled)
+            {
+                if (scheduled - now > 20_000)
+                {
+                    LockSupport.parkNanos(scheduled - now - 10_000);
+                }
+            }
+            ingress.offer(new long[]{i % keys, i < warmup ? -1 : scheduled});
+        }
+        ingress.close();
+        job.await();
+        System.out.printf("checkpoint %-6s p50 %,8d ns  p99 %,9d ns  p99.9 %,10d ns  max %,11d ns  (%,d samples, %d checkpoints)%n",
+            intervalMs == 0 ? "none" : intervalMs + "ms",
+            histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
+            histogram.getValueAtPercentile(99.9), histogram.getMaxValue(), histogram.getTotalCount(),
+            job.completedCheckpoints());
+    }
+
+    static final class Count extends KeyedProcessFunction<Long, long[], long[]>
+    {
+        private static final long serialVersionUID = 1L;
+
+        private transient ValueState<Long> count;
+
+        @Override
+        public void open(final RuntimeContext context)
+        {
+            count = context.getState(new ValueStateDescriptor<>("count", Long.class, 0L));
+        }
+
+        @Override
+        public void processElement(final long[] value, final Context<Long> ctx, final Collector<long[]> out)
+        {
+            count.update(count.value() + 1);
+            out.collect(value);
+        }
+    }
+
+    static final class LatencySink implements Sink<long[]>
+    {
+        private final Histogram histogram;
+
+        LatencySink(final Histogram histogram)
+        {
+            this.histogram = histogram;
+        }
+
+        @Override
+        public SinkWriter<long[]> createWriter(final dev.riffle.api.connector.SinkContext context)
+        {
+            return record ->
+            {
+                if (record[1] >= 0)
+                {
+                    histogram.recordValue(Math.max(0, System.nanoTime() - record[1]));
+                }
+            };
+        }
+    }
+}
