@@ -158,7 +158,7 @@ final class JobRun implements JobHandle
         final RestoredCheckpoint restored = null == coordinator ? null : coordinator.prepareRestore(startPoint);
         final Attempt attempt = new Attempt(number, this);
         final TaskBuilder builder = new TaskBuilder(config, plan, counters, stateBackend, attempt, attempt, number,
-            restored, coordinator, snapshots);
+            restored, coordinator, snapshots, null == coordinator ? () -> 0L : coordinator::lastCommittedCheckpoint);
         final List<StreamTask> tasks = builder.build();
         current = attempt;
         if (null != coordinator)

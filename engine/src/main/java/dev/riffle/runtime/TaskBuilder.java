@@ -82,6 +82,7 @@ final class TaskBuilder
     private final RestoredCheckpoint restored;
     private final CheckpointResponder responder;
     private final Executor snapshotThread;
+    private final java.util.function.LongSupplier lastCommitted;
     private final Map<PlanEdge, Channel[][]> channels = new HashMap<>();
     private final List<StreamTask> tasks = new ArrayList<>();
     private final List<IdleStrategy> runnerIdleStrategies = new ArrayList<>();
@@ -96,8 +97,10 @@ final class TaskBuilder
         final int attempt,
         final RestoredCheckpoint restored,
         final CheckpointResponder responder,
-        final Executor snapshotThread)
+        final Executor snapshotThread,
+        final java.util.function.LongSupplier lastCommitted)
     {
+        this.lastCommitted = lastCommitted;
         this.attempt = attempt;
         this.restored = restored;
         this.responder = responder;
@@ -278,7 +281,8 @@ final class TaskBuilder
                 }
             }
             streamTask.enableCheckpoints(new TaskCheckpointer(attempt, participants,
-                input instanceof SourceInput sourceInput ? sourceInput : null, taskWriters, responder, snapshotThread),
+                input instanceof SourceInput sourceInput ? sourceInput : null, taskWriters, responder, snapshotThread,
+                lastCommitted),
                 responder, attempt);
         }
         return streamTask;

@@ -161,6 +161,44 @@ class CheckpointingJobTest
     }
 
     @Test
+    void checkpointThatTimesOutIsAbortedAndTheJobGoesOn() throws Exception
+    {
+        final long records = 20_000;
+        final RiffleConfig config = new RiffleConfig().defaultParallelism(2);
+        config.checkpointing().interval(Duration.ofMillis(5)).timeout(Duration.ofMillis(20)).directory(checkpoints)
+            .restartStrategy(RestartStrategy.none());
+        final StreamEnvironment env = StreamEnvironment.create(config);
+        final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
+        env.generate(records, i -> i, 100_000).setParallelism(1)
+            .map(CheckpointingJobTest::stallOnce)
+            .keyBy(i -> i % KEYS)
+            .count()
+            .sinkTo(sink);
+
+        final JobHandle job = Jobs.run(env, "timeouts");
+
+        assertEquals(JobStatus.FINISHED, job.status());
+        assertEquals(0, job.restarts());
+        assertTrue(job.completedCheckpoints() > 1, "checkpoints completed after the aborted one");
+        assertExactlyOnceCounts(sink.committed(), records);
+        try (var dirs = java.nio.file.Files.list(checkpoints.resolve("timeouts")))
+        {
+            assertTrue(dirs.allMatch(d -> java.nio.file.Files.exists(d.resolve("_metadata"))),
+                "aborted checkpoints leave no directory behind");
+        }
+    }
+
+    static long stallOnce(final long value)
+    {
+        if (value == 5_000)
+        {
+            // holds the barrier behind this record longer than the checkpoint timeout
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(150));
+        }
+        return value;
+    }
+
+    @Test
     void missingStartCheckpointIsAClearError()
     {
         final StreamEnvironment env = countJob(10, new TransactionalCollectSink<>(), 1,

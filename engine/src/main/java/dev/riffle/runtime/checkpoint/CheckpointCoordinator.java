@@ -39,6 +39,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
     private final Consumer<Throwable> jobFailure;
     private final Map<Long, Path> directories = new ConcurrentHashMap<>();
     private final AtomicLong completed = new AtomicLong();
+    private volatile long lastCommittedCheckpoint;
 
     private long lastCheckpointId;
     private long lastCompletedNanos;
@@ -174,6 +175,14 @@ public final class CheckpointCoordinator implements CheckpointResponder
     public CompletableFuture<Void> finalCheckpoint()
     {
         return finalCheckpoint;
+    }
+
+    /**
+     * @return id of the latest checkpoint whose sink transactions are committed; read by task threads.
+     */
+    public long lastCommittedCheckpoint()
+    {
+        return lastCommittedCheckpoint;
     }
 
     /**
@@ -395,6 +404,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
                 "job restarts and commits again from the checkpoint", ex));
             return;
         }
+        lastCommittedCheckpoint = checkpointId;
         done.completion.complete(done.directory);
         if (done.isFinal)
         {

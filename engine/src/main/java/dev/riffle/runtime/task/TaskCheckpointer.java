@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 
 /**
  * A task instance's part of a checkpoint. On the task thread, at the barrier: capture source
@@ -29,6 +30,16 @@ public final class TaskCheckpointer
     private final ChannelWriter[] outputs;
     private final CheckpointResponder responder;
     private final Executor snapshotThread;
+    private final LongSupplier lastCommittedCheckpoint;
+    private final List<List<PreparedTransactions>> carried;
+
+    /**
+     * Transactions a sink prepared for a checkpoint, kept until a checkpoint at least as recent has
+     * been committed: if their own checkpoint is aborted, the next one carries them.
+     */
+    private record PreparedTransactions(long checkpointId, List<String> transactions)
+    {
+    }
 
     /**
      * An operator of the task that has something to checkpoint.
@@ -50,6 +61,8 @@ public final class TaskCheckpointer
      * @param outputs        every output channel of the task.
      * @param responder      the coordinator.
      * @param snapshotThread runs the asynchronous part.
+     * @param lastCommittedCheckpoint id of the latest checkpoint whose transactions are committed
+     *                       (read with volatile semantics from the coordinator).
      */
     public TaskCheckpointer(
         final int attempt,
@@ -57,8 +70,15 @@ public final class TaskCheckpointer
         final SourceInput source,
         final ChannelWriter[] outputs,
         final CheckpointResponder responder,
-        final Executor snapshotThread)
+        final Executor snapshotThread,
+        final LongSupplier lastCommittedCheckpoint)
     {
+        this.lastCommittedCheckpoint = lastCommittedCheckpoint;
+        this.carried = new ArrayList<>();
+        for (int i = 0; i < participants.size(); i++)
+        {
+            carried.add(new ArrayList<>());
+        }
         this.attempt = attempt;
         this.participants = List.copyOf(participants);
         this.source = source;
@@ -94,7 +114,7 @@ public final class TaskCheckpointer
             {
                 try
                 {
-                    txs = p.sink().prepareCommit(checkpointId);
+                    txs = carryOver(i, checkpointId, p.sink().prepareCommit(checkpointId));
                 }
                 catch (final Throwable t)
                 {
@@ -108,6 +128,29 @@ public final class TaskCheckpointer
             output.writeControl(StreamSlot.BARRIER, isFinal ? 1 : 0, checkpointId);
         }
         snapshotThread.execute(() -> writeAndAcknowledge(checkpointId, positions, transactions, snapshots));
+    }
+
+    /**
+     * The transactions checkpoint {@code checkpointId} must commit: its own, plus those prepared for
+     * earlier checkpoints that were aborted and so never committed. Commit is idempotent, so listing
+     * one twice is harmless; forgetting one would lose its records.
+     */
+    private List<String> carryOver(final int participant, final long checkpointId, final List<String> prepared)
+    {
+        final List<PreparedTransactions> pending = carried.get(participant);
+        final long committed = lastCommittedCheckpoint.getAsLong();
+        pending.removeIf(p -> p.checkpointId() <= committed);
+        final List<String> all = new ArrayList<>();
+        for (final PreparedTransactions p : pending)
+        {
+            all.addAll(p.transactions());
+        }
+        all.addAll(prepared);
+        if (!prepared.isEmpty())
+        {
+            pending.add(new PreparedTransactions(checkpointId, prepared));
+        }
+        return all;
     }
 
     private void writeAndAcknowledge(
