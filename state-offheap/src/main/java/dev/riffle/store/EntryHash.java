@@ -1,0 +1,56 @@
+package dev.riffle.store;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * h(k, n): the 32-bit hash that places an entry of state n with key bytes k within its key group's
+ * table. The state id seeds the hash, so the same key under two states lands in unrelated places.
+ * Eight bytes at a time with a multiply-rotate round (wyhash/xxHash style constants) and a
+ * murmur3 finaliser, so that every input bit affects the low bits (directory index) and the high
+ * bits (slot within a page) alike. Not a cryptographic hash: keys chosen to collide only slow their
+ * own key group down.
+ */
+final class EntryHash
+{
+    private static final long P1 = 0x9E3779B97F4A7C15L;
+    private static final long P2 = 0xC2B2AE3D27D4EB4FL;
+
+    private EntryHash()
+    {
+    }
+
+    static int hash(final int stateId, final DirectBuffer key, final int offset, final int length)
+    {
+        long h = (stateId + 1L) * P1 ^ length;
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
+        {
+            h = Long.rotateLeft(h ^ key.getLong(offset + i) * P2, 31) * P1;
+        }
+        for (; i < length; i++)
+        {
+            h = Long.rotateLeft(h ^ (key.getByte(offset + i) & 0xFFL) * P2, 23) * P1;
+        }
+        return mix(h);
+    }
+
+    /**
+     * Equal to {@link #hash(int, DirectBuffer, int, int)} of the key's 8 bytes as
+     * {@code putLong} stores them, so the long fast path and the byte path find the same entries.
+     */
+    static int hash(final int stateId, final long key)
+    {
+        return mix(Long.rotateLeft(((stateId + 1L) * P1 ^ 8) ^ key * P2, 31) * P1);
+    }
+
+    private static int mix(final long value)
+    {
+        long h = value;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return (int)h;
+    }
+}

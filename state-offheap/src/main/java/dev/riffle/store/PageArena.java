@@ -1,0 +1,116 @@
+package dev.riffle.store;
+
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fixed-size pages in memory-mapped segment files: the only place entries live. The arena grows a
+ * segment at a time (a new file mapped, never a copy of existing pages), so growth costs one mmap,
+ * and the data set may exceed RAM: the OS pages segments in and out. Pages are never freed; a store
+ * is discarded as a whole.
+ * <p>
+ * Threading: pages are allocated by the owning writer thread only. {@link #buffer(int)} and
+ * {@link #offset(int)} may be read by a snapshot thread for pages that existed when its snapshot
+ * started: the segment list is published by the writer's later release store (the snapshot's
+ * activation), and segments are never removed before {@link #close()}.
+ */
+final class PageArena implements AutoCloseable
+{
+    private final Path directory;
+    private final int pageSize;
+    private final int pageShift;
+    private final int pagesPerSegmentShift;
+    private final int pagesPerSegmentMask;
+    private final List<MappedByteBuffer> mapped = new ArrayList<>();
+    private volatile UnsafeBuffer[] segments = new UnsafeBuffer[0];
+    private int pageCount;
+
+    /**
+     * @param directory       where segment files go; created; files are deleted on close.
+     * @param pageSize        bytes per page, a power of two of at least 4 KiB.
+     * @param pagesPerSegment pages per segment file, a power of two.
+     */
+    PageArena(final Path directory, final int pageSize, final int pagesPerSegment) throws IOException
+    {
+        if (Integer.bitCount(pageSize) != 1 || pageSize < 4096 || Integer.bitCount(pagesPerSegment) != 1)
+        {
+            throw new IllegalArgumentException("page size must be a power of two >= 4096 and pages per segment a " +
+                "power of two: " + pageSize + ", " + pagesPerSegment);
+        }
+        if ((long)pageSize * pagesPerSegment > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("a segment must stay below 2 GiB");
+        }
+        this.directory = Files.createDirectories(directory);
+        this.pageSize = pageSize;
+        this.pageShift = Integer.numberOfTrailingZeros(pageSize);
+        this.pagesPerSegmentShift = Integer.numberOfTrailingZeros(pagesPerSegment);
+        this.pagesPerSegmentMask = pagesPerSegment - 1;
+    }
+
+    int pageSize()
+    {
+        return pageSize;
+    }
+
+    int pageCount()
+    {
+        return pageCount;
+    }
+
+    /**
+     * @return a new zeroed page; writer thread only.
+     */
+    int allocate()
+    {
+        final int page = pageCount;
+        if ((page >>> pagesPerSegmentShift) == segments.length)
+        {
+            addSegment();
+        }
+        pageCount++;
+        return page;
+    }
+
+    UnsafeBuffer buffer(final int page)
+    {
+        return segments[page >>> pagesPerSegmentShift];
+    }
+
+    int offset(final int page)
+    {
+        return (page & pagesPerSegmentMask) << pageShift;
+    }
+
+    private void addSegment()
+    {
+        final UnsafeBuffer[] current = segments;
+        final File file = directory.resolve("segment-" + current.length + ".pages").toFile();
+        final long length = (long)pageSize << pagesPerSegmentShift;
+        final MappedByteBuffer buffer = IoUtil.mapNewFile(file, length, false);
+        mapped.add(buffer);
+        final UnsafeBuffer[] grown = java.util.Arrays.copyOf(current, current.length + 1);
+        grown[current.length] = new UnsafeBuffer(buffer);
+        segments = grown;
+    }
+
+    @Override
+    public void close()
+    {
+        for (final MappedByteBuffer buffer : mapped)
+        {
+            IoUtil.unmap(buffer);
+        }
+        mapped.clear();
+        segments = new UnsafeBuffer[0];
+        IoUtil.delete(directory.toFile(), true);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.riffle.store;
+
+import java.util.List;
+
+/**
+ * The table of contents of a snapshot: per key group its directory, each entry naming the data file
+ * and index of the page copy it points to; the data files with their lengths and CRC-32C; the state
+ * names by id.
+ *
+ * @param snapshotId    caller's id.
+ * @param epoch         store epoch of the snapshot.
+ * @param pageSize      page size; a restore must use the same.
+ * @param firstKeyGroup first key group of the store.
+ * @param lastKeyGroup  last key group of the store.
+ * @param stateNames    state names by id.
+ * @param keyGroups     directories.
+ * @param files         data files referred to.
+ */
+public record StoreManifest(
+    long snapshotId,
+    long epoch,
+    int pageSize,
+    int firstKeyGroup,
+    int lastKeyGroup,
+    List<String> stateNames,
+    List<KeyGroupPages> keyGroups,
+    List<DataFile> files)
+{
+    /**
+     * The directory of one key group.
+     *
+     * @param keyGroup the key group.
+     * @param pages    page copy of every directory entry (entries may share a page).
+     */
+    public record KeyGroupPages(int keyGroup, PageRef[] pages)
+    {
+    }
+
+    /**
+     * A data file of page copies.
+     *
+     * @param name   file name, relative to the data directory.
+     * @param length bytes.
+     * @param crc    CRC-32C of the whole file.
+     */
+    public record DataFile(String name, long length, long crc)
+    {
+    }
+}

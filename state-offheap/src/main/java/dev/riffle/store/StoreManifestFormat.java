@@ -1,0 +1,150 @@
+package dev.riffle.store;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * Binary manifest: magic, version, fields of {@link StoreManifest} (files as a table, page references
+ * as indices into it), then a CRC-32C of everything before. Written to a temporary file, forced, and
+ * renamed atomically; read back only if magic, version and checksum all match.
+ */
+final class StoreManifestFormat
+{
+    private static final int MAGIC = 0x52465354; // "RFST"
+    private static final int VERSION = 1;
+
+    private StoreManifestFormat()
+    {
+    }
+
+    static void write(final StoreManifest manifest, final Path file) throws IOException
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes))
+        {
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            out.writeLong(manifest.snapshotId());
+            out.writeLong(manifest.epoch());
+            out.writeInt(manifest.pageSize());
+            out.writeInt(manifest.firstKeyGroup());
+            out.writeInt(manifest.lastKeyGroup());
+            out.writeInt(manifest.stateNames().size());
+            for (final String name : manifest.stateNames())
+            {
+                out.writeUTF(name);
+            }
+            final Map<String, Integer> fileIndex = new HashMap<>();
+            out.writeInt(manifest.files().size());
+            for (final StoreManifest.DataFile data : manifest.files())
+            {
+                fileIndex.put(data.name(), fileIndex.size());
+                out.writeUTF(data.name());
+                out.writeLong(data.length());
+                out.writeLong(data.crc());
+            }
+            out.writeInt(manifest.keyGroups().size());
+            for (final StoreManifest.KeyGroupPages group : manifest.keyGroups())
+            {
+                out.writeInt(group.keyGroup());
+                out.writeInt(group.pages().length);
+                for (final PageRef ref : group.pages())
+                {
+                    out.writeInt(fileIndex.get(ref.file()));
+                    out.writeInt(ref.index());
+                }
+            }
+        }
+        final byte[] body = bytes.toByteArray();
+        final CRC32C crc = new CRC32C();
+        crc.update(body);
+        final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING))
+        {
+            final ByteBuffer buffer = ByteBuffer.allocate(body.length + Long.BYTES).put(body).putLong(crc.getValue());
+            buffer.flip();
+            while (buffer.hasRemaining())
+            {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static StoreManifest read(final Path file) throws CorruptSnapshotException
+    {
+        final byte[] all;
+        try
+        {
+            all = Files.readAllBytes(file);
+        }
+        catch (final IOException ex)
+        {
+            throw new CorruptSnapshotException(file, "cannot be read: " + ex, ex);
+        }
+        if (all.length < 8 + Long.BYTES)
+        {
+            throw new CorruptSnapshotException(file, "is truncated (" + all.length + " bytes)", null);
+        }
+        final CRC32C crc = new CRC32C();
+        crc.update(all, 0, all.length - Long.BYTES);
+        if (crc.getValue() != ByteBuffer.wrap(all, all.length - Long.BYTES, Long.BYTES).getLong())
+        {
+            throw new CorruptSnapshotException(file, "fails its checksum (torn or damaged)", null);
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - Long.BYTES)))
+        {
+            if (in.readInt() != MAGIC || in.readInt() != VERSION)
+            {
+                throw new CorruptSnapshotException(file, "is not a store manifest of version " + VERSION, null);
+            }
+            final long snapshotId = in.readLong();
+            final long epoch = in.readLong();
+            final int pageSize = in.readInt();
+            final int first = in.readInt();
+            final int last = in.readInt();
+            final List<String> states = new ArrayList<>();
+            for (int i = in.readInt(); i > 0; i--)
+            {
+                states.add(in.readUTF());
+            }
+            final List<StoreManifest.DataFile> files = new ArrayList<>();
+            for (int i = in.readInt(); i > 0; i--)
+            {
+                files.add(new StoreManifest.DataFile(in.readUTF(), in.readLong(), in.readLong()));
+            }
+            final List<StoreManifest.KeyGroupPages> groups = new ArrayList<>();
+            for (int i = in.readInt(); i > 0; i--)
+            {
+                final int keyGroup = in.readInt();
+                final PageRef[] pages = new PageRef[in.readInt()];
+                for (int p = 0; p < pages.length; p++)
+                {
+                    pages[p] = new PageRef(files.get(in.readInt()).name(), in.readInt());
+                }
+                groups.add(new StoreManifest.KeyGroupPages(keyGroup, pages));
+            }
+            return new StoreManifest(snapshotId, epoch, pageSize, first, last, states, groups, files);
+        }
+        catch (final IOException | IndexOutOfBoundsException ex)
+        {
+            throw new CorruptSnapshotException(file, "cannot be decoded: " + ex, ex);
+        }
+    }
+}

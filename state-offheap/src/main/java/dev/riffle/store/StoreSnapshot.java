@@ -1,0 +1,237 @@
+package dev.riffle.store;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * A snapshot of a {@link PagedKeyedStore} as it was at {@link PagedKeyedStore#snapshot(long)}, written
+ * once, by one thread, while the writer goes on.
+ * <p>
+ * Pages changed since the last completed snapshot are written to one new data file; unchanged pages
+ * are referenced in the data files of earlier snapshots. Each page is captured exactly once, either by
+ * the writer (copy before its first change, see {@link PageCaptures}) or here (copy, then write).
+ */
+public final class StoreSnapshot
+{
+    private final PagedKeyedStore store;
+    private final long snapshotId;
+    final long epoch;
+    private final long baseEpoch;
+    final int pageLimit;
+    private final int[][] directories;
+    private final List<String> stateNames;
+    private volatile boolean done;
+    private volatile boolean cancelled;
+
+    StoreSnapshot(
+        final PagedKeyedStore store,
+        final long snapshotId,
+        final long epoch,
+        final long baseEpoch,
+        final int pageLimit,
+        final int[][] directories,
+        final List<String> stateNames)
+    {
+        this.store = store;
+        this.snapshotId = snapshotId;
+        this.epoch = epoch;
+        this.baseEpoch = baseEpoch;
+        this.pageLimit = pageLimit;
+        this.directories = directories;
+        this.stateNames = List.copyOf(stateNames);
+    }
+
+    boolean isDone()
+    {
+        return done;
+    }
+
+    void cancel()
+    {
+        cancelled = true;
+    }
+
+    private boolean needsSave(final int page)
+    {
+        return baseEpoch == 0 || store.captures.written(page) >= baseEpoch;
+    }
+
+    /**
+     * Writer side of copy-on-write: called before the first change of a page this snapshot has not
+     * captured yet.
+     */
+    void captureForWriter(final int page)
+    {
+        final PageCaptures captures = store.captures;
+        while (true)
+        {
+            final long state = captures.capture(page);
+            if (state == epoch)
+            {
+                return;
+            }
+            if (state == -epoch)
+            {
+                Thread.onSpinWait();
+                continue;
+            }
+            if (captures.casCapture(page, state, -epoch))
+            {
+                if (needsSave(page))
+                {
+                    final UnsafeBuffer copy = store.copyPool.take();
+                    copy.putBytes(0, store.arena.buffer(page), store.arena.offset(page), store.arena.pageSize());
+                    captures.copy(page, copy);
+                }
+                captures.releaseCapture(page, epoch);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Writes the snapshot: a data file of changed pages ({@code <prefix>-<epoch>.pages} in
+     * {@code dataDirectory}), forced to disk, then the manifest, written atomically.
+     *
+     * @param manifestFile  where the manifest goes.
+     * @param dataDirectory where data files go (shared by successive snapshots).
+     * @param prefix        data file name prefix, unique to this store.
+     * @return what was written.
+     * @throws IOException on failure; the store's next snapshot is then incremental to the previous one.
+     */
+    public SnapshotResult write(final Path manifestFile, final Path dataDirectory, final String prefix)
+        throws IOException
+    {
+        try
+        {
+            return writeFiles(manifestFile, dataDirectory, prefix);
+        }
+        finally
+        {
+            done = true;
+        }
+    }
+
+    private SnapshotResult writeFiles(final Path manifestFile, final Path dataDirectory, final String prefix)
+        throws IOException
+    {
+        final int pageSize = store.arena.pageSize();
+        final String dataName = prefix + '-' + epoch + ".pages";
+        final Map<Integer, PageRef> saved = new HashMap<>();
+        final UnsafeBuffer own = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
+        final CRC32C crc = new CRC32C();
+        final List<StoreManifest.KeyGroupPages> keyGroups = new ArrayList<>();
+        int reused = 0;
+        try (FileChannel data = FileChannel.open(dataDirectory.resolve(dataName),
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
+        {
+            for (int i = 0; i < directories.length; i++)
+            {
+                final int[] directory = directories[i];
+                final PageRef[] locations = new PageRef[directory.length];
+                final Map<Integer, PageRef> local = new HashMap<>();
+                for (int d = 0; d < directory.length; d++)
+                {
+                    final int page = directory[d];
+                    PageRef location = local.get(page);
+                    if (null == location)
+                    {
+                        if (cancelled)
+                        {
+                            throw new IOException("snapshot cancelled: the store was closed");
+                        }
+                        final UnsafeBuffer copy = capture(page, own);
+                        if (null != copy)
+                        {
+                            location = new PageRef(dataName, saved.size());
+                            final ByteBuffer bytes = copy.byteBuffer().duplicate().clear().limit(pageSize);
+                            crc.update(bytes.duplicate());
+                            while (bytes.hasRemaining())
+                            {
+                                data.write(bytes);
+                            }
+                            saved.put(page, location);
+                            if (copy != own)
+                            {
+                                store.copyPool.give(copy);
+                            }
+                        }
+                        else
+                        {
+                            location = store.lineage.location(page);
+                            if (null == location)
+                            {
+                                throw new IllegalStateException("page " + page + " unchanged but never saved");
+                            }
+                            reused++;
+                        }
+                        local.put(page, location);
+                    }
+                    locations[d] = location;
+                }
+                keyGroups.add(new StoreManifest.KeyGroupPages(store.firstKeyGroup + i, locations));
+            }
+            data.force(true);
+        }
+        final long dataLength = (long)saved.size() * pageSize;
+        final StoreManifest.DataFile newFile = new StoreManifest.DataFile(dataName, dataLength, crc.getValue());
+        final Map<String, StoreManifest.DataFile> files = new java.util.LinkedHashMap<>();
+        for (final StoreManifest.KeyGroupPages group : keyGroups)
+        {
+            for (final PageRef location : group.pages())
+            {
+                files.computeIfAbsent(location.file(),
+                    name -> name.equals(dataName) ? newFile : store.lineage.file(name));
+            }
+        }
+        final StoreManifest manifest = new StoreManifest(snapshotId, epoch, pageSize, store.firstKeyGroup,
+            store.lastKeyGroup, stateNames, keyGroups, List.copyOf(files.values()));
+        StoreManifestFormat.write(manifest, manifestFile);
+        store.lineage.update(saved, newFile);
+        store.snapshotCompleted(this);
+        return new SnapshotResult(manifestFile, manifest.files(), saved.size(), reused, dataLength);
+    }
+
+    /**
+     * @return the copy to write (the writer's, or {@code own} filled here), or null if the page is
+     * unchanged since the last completed snapshot.
+     */
+    private UnsafeBuffer capture(final int page, final UnsafeBuffer own)
+    {
+        final PageCaptures captures = store.captures;
+        while (true)
+        {
+            final long state = captures.acquireCapture(page);
+            if (state == epoch)
+            {
+                return captures.takeCopy(page);
+            }
+            if (state == -epoch)
+            {
+                Thread.onSpinWait();
+                continue;
+            }
+            if (captures.casCapture(page, state, -epoch))
+            {
+                UnsafeBuffer copy = null;
+                if (needsSave(page))
+                {
+                    own.putBytes(0, store.arena.buffer(page), store.arena.offset(page), store.arena.pageSize());
+                    copy = own;
+                }
+                captures.releaseCapture(page, epoch);
+                return copy;
+            }
+        }
+    }
+}

@@ -1,0 +1,362 @@
+package dev.riffle.store;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The store against a {@link HashMap} model: mixed operations over many key groups and states, keys
+ * and values from 0 bytes to KiBs, snapshots taken at random points and written by another thread
+ * while writing goes on; every snapshot, restored, must equal the model as it was at snapshot time.
+ */
+class StoreModelTest
+{
+    private static final int FIRST_KEY_GROUP = 10;
+    private static final int LAST_KEY_GROUP = 17;
+
+    @TempDir
+    Path dir;
+
+    private final List<PagedKeyedStore> stores = new ArrayList<>();
+    private final ExecutorService snapshotThread = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void tearDown()
+    {
+        snapshotThread.shutdownNow();
+        stores.forEach(PagedKeyedStore::close);
+    }
+
+    @Test
+    void randomOperationsWithConcurrentSnapshotsMatchTheModel() throws Exception
+    {
+        runModel(new StoreOptions(4096, 64), 200_000, 300, 40, new Random(1));
+    }
+
+    @Test
+    void largeValuesOnLargePages() throws Exception
+    {
+        runModel(new StoreOptions(64 * 1024, 16), 20_000, 10_000, 20, new Random(2));
+    }
+
+    @Test
+    @Tag("slow")
+    void manyMillionsOfOperations() throws Exception
+    {
+        runModel(new StoreOptions(16 * 1024, 256), 5_000_000, 2000, 200, new Random());
+    }
+
+    @Test
+    void incrementalSnapshotWritesOnlyChangedPages() throws Exception
+    {
+        final StoreOptions options = new StoreOptions(4096, 1024);
+        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 7, options));
+        final int state = store.registerState("count");
+        for (long k = 0; k < 200_000; k++)
+        {
+            store.putLong((int)(k & 7), state, k, k);
+        }
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        final SnapshotResult full = store.snapshot(1).write(dir.resolve("m1"), data, "s");
+        // 0.1 % of the keys, spread at random over the pages: each touches one 4 KiB page of ~100
+        for (long i = 0; i < 200; i++)
+        {
+            final long k = i * 997 % 200_000;
+            store.addLong((int)(k & 7), state, k, 1_000_000);
+        }
+        final SnapshotResult incremental = store.snapshot(2).write(dir.resolve("m2"), data, "s");
+
+        assertTrue(incremental.bytesWritten() <= full.bytesWritten() * 12 / 100,
+            "0.1% of keys changed: " + incremental.bytesWritten() + " of " + full.bytesWritten() + " bytes written");
+        assertTrue(incremental.pagesReused() > incremental.pagesWritten() * 5);
+        final PagedKeyedStore restored = restore(List.of(new StoreRestore.Source(dir.resolve("m2"), data)), 0, 7,
+            options);
+        for (long k = 0; k < 200_000; k++)
+        {
+            final long expected = isUpdated(k) ? k + 1_000_000 : k;
+            assertEquals(expected, restored.getLong((int)(k & 7), state, k, -1), "key " + k);
+        }
+    }
+
+    private static boolean isUpdated(final long key)
+    {
+        for (long i = 0; i < 200; i++)
+        {
+            if (i * 997 % 200_000 == key)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void restoresASubRangeOfKeyGroups() throws Exception
+    {
+        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 15, new StoreOptions(4096, 64)));
+        final int state = store.registerState("v");
+        for (long k = 0; k < 50_000; k++)
+        {
+            store.putLong((int)(k % 16), state, k, k * 3);
+        }
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        store.snapshot(1).write(dir.resolve("m"), data, "s");
+
+        final PagedKeyedStore upper = restore(List.of(new StoreRestore.Source(dir.resolve("m"), data)), 8, 15,
+            new StoreOptions(4096, 64));
+        for (long k = 0; k < 50_000; k++)
+        {
+            final int kg = (int)(k % 16);
+            if (kg >= 8)
+            {
+                assertEquals(k * 3, upper.getLong(kg, state, k, -1));
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> upper.getLong(3, state, 3, -1));
+    }
+
+    @Test
+    void damagedFilesFailTheRestoreNamingTheFile() throws Exception
+    {
+        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 3, new StoreOptions(4096, 64)));
+        final int state = store.registerState("v");
+        for (long k = 0; k < 10_000; k++)
+        {
+            store.putLong((int)(k % 4), state, k, k);
+        }
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        final SnapshotResult result = store.snapshot(1).write(dir.resolve("m"), data, "s");
+        final Path dataFile = data.resolve(result.files().get(0).name());
+        final List<StoreRestore.Source> sources = List.of(new StoreRestore.Source(dir.resolve("m"), data));
+
+        flip(dataFile, 5000);
+        final CorruptSnapshotException flipped = assertThrows(CorruptSnapshotException.class,
+            () -> restore(sources, 0, 3, new StoreOptions(4096, 64)));
+        assertTrue(flipped.getMessage().contains(dataFile.getFileName().toString()), flipped.getMessage());
+        flip(dataFile, 5000);
+
+        try (RandomAccessFile file = new RandomAccessFile(dataFile.toFile(), "rw"))
+        {
+            file.setLength(file.length() - 100);
+        }
+        final CorruptSnapshotException truncated = assertThrows(CorruptSnapshotException.class,
+            () -> restore(sources, 0, 3, new StoreOptions(4096, 64)));
+        assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
+
+        flip(dir.resolve("m"), 20);
+        final CorruptSnapshotException manifest = assertThrows(CorruptSnapshotException.class,
+            () -> restore(sources, 0, 3, new StoreOptions(4096, 64)));
+        assertTrue(manifest.getMessage().contains("checksum"), manifest.getMessage());
+
+        Files.delete(dataFile);
+        flip(dir.resolve("m"), 20);
+        final CorruptSnapshotException missing = assertThrows(CorruptSnapshotException.class,
+            () -> restore(sources, 0, 3, new StoreOptions(4096, 64)));
+        assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
+    }
+
+    @Test
+    void badInputIsRejected() throws Exception
+    {
+        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 3, new StoreOptions(4096, 64)));
+        final int state = store.registerState("v");
+        final UnsafeBuffer big = new UnsafeBuffer(new byte[5000]);
+        assertThrows(IllegalArgumentException.class, () -> store.put(0, state, big, 0, 10, big, 0, 4000));
+        assertThrows(IllegalArgumentException.class, () -> store.putLong(4, state, 1, 1));
+        assertNull(store.get(0, state, big, 0, 3));
+    }
+
+    private void runModel(final StoreOptions options, final int operations, final int maxValue, final int snapshots,
+        final Random random) throws Exception
+    {
+        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), FIRST_KEY_GROUP, LAST_KEY_GROUP,
+            options));
+        final int[] states = {store.registerState("a"), store.registerState("b"), store.registerState("c")};
+        final Map<EntryKey, byte[]> model = new HashMap<>();
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        final List<Map<EntryKey, byte[]>> expected = new ArrayList<>();
+        final List<Path> manifests = new ArrayList<>();
+        final UnsafeBuffer keyBuffer = new UnsafeBuffer(new byte[64]);
+        final UnsafeBuffer valueBuffer = new UnsafeBuffer(new byte[Math.max(maxValue, 8)]);
+        Future<SnapshotResult> writing = null;
+        final int keySpace = Math.max(100, operations / 10);
+        final int maxKey = Math.min(60, options.maxEntrySize() - maxValue);
+        for (int op = 0; op < operations; op++)
+        {
+            final int keyGroup = FIRST_KEY_GROUP + random.nextInt(LAST_KEY_GROUP - FIRST_KEY_GROUP + 1);
+            final int state = states[random.nextInt(states.length)];
+            final byte[] key = key(random.nextInt(keySpace), maxKey);
+            keyBuffer.putBytes(0, key);
+            final EntryKey entryKey = new EntryKey(keyGroup, state, key);
+            final int action = random.nextInt(10);
+            if (action < 6)
+            {
+                final byte[] value = new byte[random.nextInt(10) == 0 ? random.nextInt(maxValue + 1) : random.nextInt(17)];
+                random.nextBytes(value);
+                valueBuffer.putBytes(0, value);
+                store.put(keyGroup, state, keyBuffer, 0, key.length, valueBuffer, 0, value.length);
+                model.put(entryKey, value);
+            }
+            else if (action < 8)
+            {
+                assertEquals(null != model.remove(entryKey), store.remove(keyGroup, state, keyBuffer, 0, key.length));
+            }
+            else if (action < 9)
+            {
+                final byte[] current = model.get(entryKey);
+                if (null == current || current.length == 8)
+                {
+                    final long delta = random.nextInt(100);
+                    final long before = null == current ? 0 : ByteBuffer.wrap(current).order(java.nio.ByteOrder.nativeOrder()).getLong();
+                    assertEquals(before + delta, store.addLong(keyGroup, state, keyBuffer, 0, key.length, delta));
+                    model.put(entryKey, ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder()).putLong(before + delta).array());
+                }
+            }
+            else
+            {
+                final ValueView view = store.get(keyGroup, state, keyBuffer, 0, key.length);
+                final byte[] value = model.get(entryKey);
+                if (null == value)
+                {
+                    assertNull(view);
+                }
+                else
+                {
+                    final byte[] actual = new byte[view.length()];
+                    view.buffer().getBytes(view.offset(), actual);
+                    assertTrue(Arrays.equals(value, actual), "value of " + entryKey);
+                }
+            }
+            if (op % (operations / snapshots) == operations / snapshots / 2)
+            {
+                if (null != writing)
+                {
+                    writing.get(60, TimeUnit.SECONDS);
+                }
+                final StoreSnapshot snapshot = store.snapshot(op);
+                expected.add(new HashMap<>(model));
+                final Path manifest = dir.resolve("manifest-" + manifests.size());
+                manifests.add(manifest);
+                writing = snapshotThread.submit(() -> snapshot.write(manifest, data, "model"));
+            }
+        }
+        if (null != writing)
+        {
+            writing.get(60, TimeUnit.SECONDS);
+        }
+        for (int i = 0; i < manifests.size(); i++)
+        {
+            final PagedKeyedStore restored = restore(List.of(new StoreRestore.Source(manifests.get(i), data)),
+                FIRST_KEY_GROUP, LAST_KEY_GROUP, options);
+            assertSameContents(expected.get(i), contents(restored), "snapshot " + i + " restored");
+            restored.close();
+            stores.remove(restored);
+        }
+    }
+
+    private static void assertSameContents(final Map<EntryKey, byte[]> expected, final Map<EntryKey, byte[]> actual,
+        final String what)
+    {
+        assertEquals(expected.keySet(), actual.keySet(), what + ": keys");
+        for (final Map.Entry<EntryKey, byte[]> e : expected.entrySet())
+        {
+            assertTrue(Arrays.equals(e.getValue(), actual.get(e.getKey())), what + ": value of " + e.getKey());
+        }
+    }
+
+    private PagedKeyedStore restore(final List<StoreRestore.Source> sources, final int first, final int last,
+        final StoreOptions options) throws IOException
+    {
+        return track(StoreRestore.restore(dir.resolve("restored-" + stores.size()), first, last, options, sources));
+    }
+
+    private PagedKeyedStore track(final PagedKeyedStore store)
+    {
+        stores.add(store);
+        return store;
+    }
+
+    private static Map<EntryKey, byte[]> contents(final PagedKeyedStore store)
+    {
+        final Map<EntryKey, byte[]> contents = new HashMap<>();
+        for (int kg = store.firstKeyGroup(); kg <= store.lastKeyGroup(); kg++)
+        {
+            store.forEach(kg, -1, (keyGroup, state, key, keyOffset, keyLength, value, valueOffset, valueLength) ->
+            {
+                final byte[] k = new byte[keyLength];
+                key.getBytes(keyOffset, k);
+                final byte[] v = new byte[valueLength];
+                value.getBytes(valueOffset, v);
+                contents.put(new EntryKey(keyGroup, state, k), v);
+            });
+        }
+        return contents;
+    }
+
+    private static byte[] key(final int id, final int maxKey)
+    {
+        final int length = id % 7 == 0 ? 0 : id % 5 == 0 ? Long.BYTES : 1 + (id * 31) % maxKey;
+        final byte[] key = new byte[length];
+        new Random(id).nextBytes(key);
+        if (length > 0)
+        {
+            key[0] = (byte)id;
+        }
+        return id % 7 == 0 ? new byte[0] : key;
+    }
+
+    private static void flip(final Path file, final long position) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(position);
+            final int b = raf.read();
+            raf.seek(position);
+            raf.write(b ^ 0x55);
+        }
+    }
+
+    private record EntryKey(int keyGroup, int state, byte[] key)
+    {
+        @Override
+        public boolean equals(final Object o)
+        {
+            return o instanceof EntryKey e && e.keyGroup == keyGroup && e.state == state && Arrays.equals(e.key, key);
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return (keyGroup * 31 + state) * 31 + Arrays.hashCode(key);
+        }
+
+        @Override
+        public String toString()
+        {
+            return keyGroup + "/" + state + "/" + Arrays.toString(key);
+        }
+    }
+}
