@@ -428,11 +428,21 @@ final class JobRun implements JobHandle
                 return false;
             }
         }
-        for (final Thread thread : serviceThreads)
+        // an executor may replace a worker while we join, so repeat until a pass finds none alive
+        boolean anyAlive = true;
+        while (anyAlive)
         {
-            if (thread != Thread.currentThread() && !join(thread, deadlineNanos))
+            anyAlive = false;
+            for (final Thread thread : serviceThreads)
             {
-                return false;
+                if (thread != Thread.currentThread() && thread.isAlive())
+                {
+                    anyAlive = true;
+                    if (!join(thread, deadlineNanos))
+                    {
+                        return false;
+                    }
+                }
             }
         }
         return true;

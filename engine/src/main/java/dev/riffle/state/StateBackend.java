@@ -37,8 +37,10 @@ public interface StateBackend extends AutoCloseable
         return switch (config.stateBackend())
         {
             case HEAP -> new dev.riffle.state.heap.HeapStateBackend();
-            case OFF_HEAP, CHRONICLE -> throw new UnsupportedOperationException(
-                "state backend " + config.stateBackend() + " is not available yet; use HEAP");
+            case OFF_HEAP -> new dev.riffle.state.offheap.OffHeapStateBackend(
+                config.stateDirectory(), dev.riffle.store.StoreOptions.DEFAULT);
+            case CHRONICLE -> throw new UnsupportedOperationException(
+                "the Chronicle Map state backend is not implemented yet; use HEAP or OFF_HEAP");
         };
     }
 }

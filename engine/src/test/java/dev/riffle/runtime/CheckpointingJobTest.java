@@ -34,6 +34,8 @@ class CheckpointingJobTest
     @TempDir
     Path checkpoints;
 
+    private dev.riffle.api.StateBackendType backend = dev.riffle.api.StateBackendType.HEAP;
+
     @org.junit.jupiter.api.BeforeEach
     void clearInjectedFailures()
     {
@@ -46,13 +48,15 @@ class CheckpointingJobTest
      */
     static final java.util.Set<Long> FAIL_AT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    @ParameterizedTest(name = "parallelism {0}, restarts {1}")
-    @CsvSource({"1, fixed", "3, fixed", "1, exponential", "3, exponential"})
-    void failuresInsideTheJobGiveExactlyOnceOutput(final int parallelism, final String strategy) throws Exception
+    @ParameterizedTest(name = "parallelism {0}, restarts {1}, {2} state")
+    @CsvSource({"1, fixed, HEAP", "3, fixed, HEAP", "1, exponential, HEAP", "3, exponential, HEAP",
+        "1, fixed, OFF_HEAP", "3, exponential, OFF_HEAP"})
+    void failuresInsideTheJobGiveExactlyOnceOutput(final int parallelism, final String strategy,
+        final dev.riffle.api.StateBackendType backend) throws Exception
     {
         final long records = 60_000;
         FAIL_AT.addAll(List.of(7_001L, 23_003L, 41_017L));
-        final RiffleConfig config = new RiffleConfig().defaultParallelism(parallelism);
+        final RiffleConfig config = new RiffleConfig().defaultParallelism(parallelism).stateBackend(backend);
         config.checkpointing()
             .interval(Duration.ofMillis(10))
             .directory(checkpoints)
@@ -67,7 +71,7 @@ class CheckpointingJobTest
             .count()
             .sinkTo(sink);
 
-        final JobHandle job = Jobs.run(env, "exactly-once-" + parallelism + strategy);
+        final JobHandle job = Jobs.run(env, "exactly-once-" + parallelism + strategy + backend);
 
         assertEquals(JobStatus.FINISHED, job.status());
         assertEquals(3, job.restarts(), "every injected failure restarted the job");
@@ -118,9 +122,11 @@ class CheckpointingJobTest
         assertTrue(ex.getMessage().contains("operator 'Flaky'"), ex.getMessage());
     }
 
-    @Test
-    void restartedProcessResumesFromTheLatestCheckpoint() throws Exception
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = dev.riffle.api.StateBackendType.class, names = {"HEAP", "OFF_HEAP"})
+    void restartedProcessResumesFromTheLatestCheckpoint(final dev.riffle.api.StateBackendType backend) throws Exception
     {
+        this.backend = backend;
         final long records = 30_000;
         final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
 
@@ -140,10 +146,12 @@ class CheckpointingJobTest
         assertExactlyOnceCounts(sink.committed(), records);
     }
 
-    @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({"2, 3", "3, 1"})
-    void savepointRestoresAtAnotherParallelism(final int before, final int after) throws Exception
+    @ParameterizedTest(name = "{0} -> {1}, {2} state")
+    @CsvSource({"2, 3, HEAP", "3, 1, HEAP", "2, 3, OFF_HEAP", "3, 1, OFF_HEAP"})
+    void savepointRestoresAtAnotherParallelism(final int before, final int after,
+        final dev.riffle.api.StateBackendType backend) throws Exception
     {
+        this.backend = backend;
         final long records = 30_000;
         final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
         final JobHandle first = countJob(records, sink, before, StartPoint.fresh(), 100_000).executeAsync("rescale");
@@ -216,7 +224,7 @@ class CheckpointingJobTest
         final StartPoint startPoint,
         final double rate)
     {
-        final RiffleConfig config = new RiffleConfig().defaultParallelism(parallelism);
+        final RiffleConfig config = new RiffleConfig().defaultParallelism(parallelism).stateBackend(backend);
         config.checkpointing().interval(Duration.ofMillis(10)).directory(checkpoints).startPoint(startPoint);
         final StreamEnvironment env = StreamEnvironment.create(config);
         env.generate(records, i -> i, rate).setParallelism(1)

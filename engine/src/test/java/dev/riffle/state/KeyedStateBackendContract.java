@@ -38,7 +38,15 @@ public abstract class KeyedStateBackendContract
     protected static final int MAX_PARALLELISM = 128;
 
     @TempDir
+    protected Path jobCheckpointRoot;
+
     protected Path checkpointDir;
+
+    @org.junit.jupiter.api.BeforeEach
+    void createCheckpointDirectory() throws java.io.IOException
+    {
+        checkpointDir = java.nio.file.Files.createDirectories(jobCheckpointRoot.resolve("chk-1"));
+    }
 
     private final List<StateBackend> backends = new ArrayList<>();
 

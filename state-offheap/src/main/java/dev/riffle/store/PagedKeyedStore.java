@@ -480,16 +480,17 @@ public final class PagedKeyedStore implements AutoCloseable
     }
 
     /**
-     * Unmaps and deletes the store's pages. A snapshot still being written fails.
+     * Unmaps and deletes the store's pages — once the snapshot being written, if any, is done with
+     * them: a task may close its state right after the synchronous phase of its final checkpoint.
+     * The writer must not use the store afterwards.
      */
     @Override
     public void close()
     {
         final StoreSnapshot snapshot = activeForWriter;
-        if (null != snapshot)
+        if (null == snapshot || !snapshot.closeStoreWhenDone())
         {
-            snapshot.cancel();
+            arena.close();
         }
-        arena.close();
     }
 }

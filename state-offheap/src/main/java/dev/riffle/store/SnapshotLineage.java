@@ -13,6 +13,7 @@ final class SnapshotLineage
 {
     private final Map<Integer, PageRef> locations = new HashMap<>();
     private final Map<String, StoreManifest.DataFile> files = new HashMap<>();
+    private final Map<String, java.nio.file.Path> directories = new HashMap<>();
 
     PageRef location(final int page)
     {
@@ -29,9 +30,16 @@ final class SnapshotLineage
         return file;
     }
 
-    void update(final Map<Integer, PageRef> saved, final StoreManifest.DataFile newFile)
+    java.nio.file.Path directory(final String name)
+    {
+        return directories.get(name);
+    }
+
+    void update(final Map<Integer, PageRef> saved, final StoreManifest.DataFile newFile,
+        final java.nio.file.Path directory)
     {
         locations.putAll(saved);
         files.put(newFile.name(), newFile);
+        directories.put(newFile.name(), directory);
     }
 }

@@ -31,7 +31,10 @@ public final class StoreSnapshot
     private final int[][] directories;
     private final List<String> stateNames;
     private volatile boolean done;
-    private volatile boolean cancelled;
+    private final java.util.concurrent.atomic.AtomicInteger closeHandoff = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int WRITING = 0;
+    private static final int CLOSE_REQUESTED = 1;
+    private static final int FINISHED = 2;
 
     StoreSnapshot(
         final PagedKeyedStore store,
@@ -56,9 +59,15 @@ public final class StoreSnapshot
         return done;
     }
 
-    void cancel()
+    /**
+     * Called by the writer closing the store: if this snapshot is still being written, it closes the
+     * store when it is done.
+     *
+     * @return true if the snapshot took over closing the store.
+     */
+    boolean closeStoreWhenDone()
     {
-        cancelled = true;
+        return closeHandoff.compareAndSet(WRITING, CLOSE_REQUESTED);
     }
 
     private boolean needsSave(final int page)
@@ -100,7 +109,7 @@ public final class StoreSnapshot
     }
 
     /**
-     * Writes the snapshot: a data file of changed pages ({@code <prefix>-<epoch>.pages} in
+     * Writes the snapshot: a data file of changed pages ({@code <prefix>-c<snapshotId>.pages} in
      * {@code dataDirectory}), forced to disk, then the manifest, written atomically.
      *
      * @param manifestFile  where the manifest goes.
@@ -112,21 +121,49 @@ public final class StoreSnapshot
     public SnapshotResult write(final Path manifestFile, final Path dataDirectory, final String prefix)
         throws IOException
     {
+        return write(manifestFile, dataDirectory, prefix, false);
+    }
+
+    /**
+     * Writes the snapshot so that it stands alone in {@code directory} (a savepoint): the data files of
+     * earlier snapshots it refers to are copied there. It does not become the base of later
+     * incremental snapshots.
+     *
+     * @param manifestFile where the manifest goes.
+     * @param directory    where every data file of the snapshot ends up.
+     * @param prefix       data file name prefix.
+     * @return what was written.
+     * @throws IOException on failure.
+     */
+    public SnapshotResult writeStandalone(final Path manifestFile, final Path directory, final String prefix)
+        throws IOException
+    {
+        return write(manifestFile, directory, prefix, true);
+    }
+
+    private SnapshotResult write(final Path manifestFile, final Path dataDirectory, final String prefix,
+        final boolean standalone) throws IOException
+    {
         try
         {
-            return writeFiles(manifestFile, dataDirectory, prefix);
+            return writeFiles(manifestFile, dataDirectory, prefix, standalone);
         }
         finally
         {
             done = true;
+            if (!closeHandoff.compareAndSet(WRITING, FINISHED))
+            {
+                store.arena.close();
+            }
         }
     }
 
-    private SnapshotResult writeFiles(final Path manifestFile, final Path dataDirectory, final String prefix)
+    private SnapshotResult writeFiles(
+        final Path manifestFile, final Path dataDirectory, final String prefix, final boolean standalone)
         throws IOException
     {
         final int pageSize = store.arena.pageSize();
-        final String dataName = prefix + '-' + epoch + ".pages";
+        final String dataName = prefix + "-c" + snapshotId + ".pages";
         final Map<Integer, PageRef> saved = new HashMap<>();
         final UnsafeBuffer own = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
         final CRC32C crc = new CRC32C();
@@ -146,10 +183,6 @@ public final class StoreSnapshot
                     PageRef location = local.get(page);
                     if (null == location)
                     {
-                        if (cancelled)
-                        {
-                            throw new IOException("snapshot cancelled: the store was closed");
-                        }
                         final UnsafeBuffer copy = capture(page, own);
                         if (null != copy)
                         {
@@ -196,9 +229,23 @@ public final class StoreSnapshot
         }
         final StoreManifest manifest = new StoreManifest(snapshotId, epoch, pageSize, store.firstKeyGroup,
             store.lastKeyGroup, stateNames, keyGroups, List.copyOf(files.values()));
+        if (standalone)
+        {
+            for (final StoreManifest.DataFile file : manifest.files())
+            {
+                if (!file.name().equals(dataName))
+                {
+                    java.nio.file.Files.copy(store.lineage.directory(file.name()).resolve(file.name()),
+                        dataDirectory.resolve(file.name()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
         StoreManifestFormat.write(manifest, manifestFile);
-        store.lineage.update(saved, newFile);
-        store.snapshotCompleted(this);
+        if (!standalone)
+        {
+            store.lineage.update(saved, newFile, dataDirectory);
+            store.snapshotCompleted(this);
+        }
         return new SnapshotResult(manifestFile, manifest.files(), saved.size(), reused, dataLength);
     }
 

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  *         op-3-0.state         keyed state of operator 3, instance 0 (format of its backend)
  *         _metadata            written last, atomically: the checkpoint exists iff this is valid
  *     chk-18/ ...
+ *     shared/                  incremental state files, referred to by several checkpoints
  * </pre>
  * A savepoint has the same layout in a directory of the user's choice. Every file listed in
  * {@code _metadata} carries its length and CRC-32C; a checkpoint is used only if all of them match.
@@ -38,6 +39,8 @@ public final class CheckpointStorage
 
     private static final System.Logger LOGGER = System.getLogger(CheckpointStorage.class.getName());
     private static final Pattern CHECKPOINT_DIR = Pattern.compile("chk-(\\d+)");
+    private static final Pattern SHARED_FILE = Pattern.compile(".*-c(\\d+)\\.pages");
+    private static final String SHARED = "shared";
 
     private final Path root;
     private final String jobName;
@@ -193,6 +196,8 @@ public final class CheckpointStorage
         final List<Long> ids = checkpointIds();
         ids.sort((a, b) -> Long.compare(b, a));
         int kept = 0;
+        long oldestRetained = justCompleted;
+        final java.util.Set<String> referenced = new java.util.HashSet<>();
         for (final long id : ids)
         {
             final Path directory = root.resolve("chk-" + id);
@@ -200,11 +205,59 @@ public final class CheckpointStorage
             if (complete && kept < retained)
             {
                 kept++;
+                oldestRetained = Math.min(oldestRetained, id);
+                collectSharedReferences(directory, referenced);
             }
             else if (id < justCompleted)
             {
                 abort(directory);
             }
+        }
+        pruneShared(oldestRetained, referenced);
+    }
+
+    /**
+     * Incremental state files live in {@code shared/}, named {@code ...-c<checkpoint id>.pages} after
+     * the checkpoint that wrote them. One is deleted when no retained checkpoint refers to it and it
+     * is older than the oldest retained checkpoint: a newer one may belong to a checkpoint that was
+     * aborted after its store snapshot completed, whose pages later checkpoints may still refer to.
+     */
+    private void pruneShared(final long oldestRetained, final java.util.Set<String> referenced) throws IOException
+    {
+        final Path shared = root.resolve(SHARED);
+        if (!Files.isDirectory(shared))
+        {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(shared))
+        {
+            for (final Path file : files)
+            {
+                final String name = file.getFileName().toString();
+                final Matcher m = SHARED_FILE.matcher(name);
+                if (m.matches() && Long.parseLong(m.group(1)) < oldestRetained && !referenced.contains(name))
+                {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    private static void collectSharedReferences(final Path directory, final java.util.Set<String> referenced)
+    {
+        try
+        {
+            for (final FileRef file : MetadataFormat.read(directory.resolve(METADATA)).files())
+            {
+                if (file.path().startsWith("../" + SHARED + '/'))
+                {
+                    referenced.add(file.path().substring(SHARED.length() + 4));
+                }
+            }
+        }
+        catch (final CorruptCheckpointException ex)
+        {
+            LOGGER.log(System.Logger.Level.WARNING, "cannot read " + directory + " while pruning: " + ex.getMessage());
         }
     }
 

@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the built-in serializer of a type: primitives and their boxes, {@code String}, {@code byte[]},
- * enums, and records whose components are any of these (records nest). Results are cached; thread-safe.
+ * {@code long[]}, {@code int[]}, {@code double[]}, enums, and records whose components are any of
+ * these (records nest). Results are cached; thread-safe.
  */
 public final class Serializers
 {
@@ -30,7 +31,10 @@ public final class Serializers
         Map.entry(Float.class, FixedLengthSerializers.FLOAT),
         Map.entry(float.class, FixedLengthSerializers.FLOAT),
         Map.entry(String.class, StringSerializer.INSTANCE),
-        Map.entry(byte[].class, ByteArraySerializer.INSTANCE));
+        Map.entry(byte[].class, ByteArraySerializer.INSTANCE),
+        Map.entry(long[].class, PrimitiveArraySerializers.LONGS),
+        Map.entry(int[].class, PrimitiveArraySerializers.INTS),
+        Map.entry(double[].class, PrimitiveArraySerializers.DOUBLES));
 
     private static final Map<Class<?>, TypeSerializer<?>> DERIVED = new ConcurrentHashMap<>();
 

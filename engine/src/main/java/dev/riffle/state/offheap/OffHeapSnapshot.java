@@ -1,0 +1,87 @@
+package dev.riffle.state.offheap;
+
+import dev.riffle.state.KeyGroupRange;
+import dev.riffle.state.snapshot.FileRef;
+import dev.riffle.state.snapshot.KeyedStateHandle;
+import dev.riffle.state.snapshot.KeyedStateSnapshot;
+import dev.riffle.store.SnapshotResult;
+import dev.riffle.store.StoreManifest;
+import dev.riffle.store.StoreRestore;
+import dev.riffle.store.StoreSnapshot;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+
+/**
+ * The asynchronous part of an off-heap checkpoint: the store writes the pages changed since its last
+ * snapshot into {@code <job>/shared/}, where later checkpoints refer to them, and its manifest into
+ * the checkpoint directory. A savepoint (any directory that is not {@code chk-<n>}) must stand alone:
+ * every data file it refers to is copied into it.
+ */
+final class OffHeapSnapshot implements KeyedStateSnapshot
+{
+    static final String SHARED = "shared";
+    private static final Pattern CHECKPOINT_DIRECTORY = Pattern.compile("chk-\\d+");
+
+    private final StoreSnapshot snapshot;
+    private final KeyGroupRange keyGroups;
+
+    OffHeapSnapshot(final StoreSnapshot snapshot, final KeyGroupRange keyGroups)
+    {
+        this.snapshot = snapshot;
+        this.keyGroups = keyGroups;
+    }
+
+    @Override
+    public KeyedStateHandle write(final Path checkpointDirectory, final String filePrefix) throws IOException
+    {
+        final boolean savepoint = !CHECKPOINT_DIRECTORY.matcher(checkpointDirectory.getFileName().toString()).matches();
+        final String manifestName = filePrefix + ".manifest";
+        final List<FileRef> files = new ArrayList<>();
+        if (savepoint)
+        {
+            final SnapshotResult result = snapshot.writeStandalone(
+                checkpointDirectory.resolve(manifestName), checkpointDirectory, filePrefix);
+            files.add(fileRef(checkpointDirectory, manifestName));
+            for (final StoreManifest.DataFile data : result.files())
+            {
+                files.add(new FileRef(data.name(), data.length(), data.crc()));
+            }
+        }
+        else
+        {
+            final Path shared = Files.createDirectories(checkpointDirectory.resolveSibling(SHARED));
+            final SnapshotResult result = snapshot.write(checkpointDirectory.resolve(manifestName), shared, filePrefix);
+            files.add(fileRef(checkpointDirectory, manifestName));
+            for (final StoreManifest.DataFile data : result.files())
+            {
+                files.add(new FileRef("../" + SHARED + '/' + data.name(), data.length(), data.crc()));
+            }
+        }
+        return new KeyedStateHandle(keyGroups.start(), keyGroups.end(), OffHeapKeyedStateBackend.FORMAT, files);
+    }
+
+    /**
+     * @return the store snapshot a handle describes: its manifest and the directory of its data files.
+     */
+    static StoreRestore.Source source(final Path checkpointDirectory, final KeyedStateHandle handle)
+    {
+        final FileRef manifest = handle.files().get(0);
+        final Path dataDirectory = handle.files().size() > 1 ?
+            checkpointDirectory.resolve(handle.files().get(1).path()).getParent() : checkpointDirectory;
+        return new StoreRestore.Source(checkpointDirectory.resolve(manifest.path()), dataDirectory.normalize());
+    }
+
+    private static FileRef fileRef(final Path directory, final String name) throws IOException
+    {
+        final byte[] bytes = Files.readAllBytes(directory.resolve(name));
+        final CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return new FileRef(name, bytes.length, crc.getValue());
+    }
+}

@@ -1,0 +1,49 @@
+package dev.riffle.state.offheap;
+
+import dev.riffle.api.state.ValueState;
+import dev.riffle.api.state.ValueStateDescriptor;
+import dev.riffle.state.KeyGroupRange;
+import dev.riffle.state.KeyedStateBackend;
+import dev.riffle.state.KeyedStateBackendContract;
+import dev.riffle.state.StateBackend;
+import dev.riffle.store.StoreOptions;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OffHeapStateBackendTest extends KeyedStateBackendContract
+{
+    @Override
+    protected StateBackend newStateBackend()
+    {
+        return new OffHeapStateBackend(null, new StoreOptions(4096, 64));
+    }
+
+    @Test
+    void unsupportedValueTypeFailsNamingTheState()
+    {
+        final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> backend.valueState(new ValueStateDescriptor<>("when", java.util.Date.class)));
+        assertTrue(ex.getMessage().contains("state 'when'") && ex.getMessage().contains("java.util.Date"),
+            ex.getMessage());
+    }
+
+    @Test
+    void recordValuesRoundTrip()
+    {
+        record Position(String symbol, long quantity, double price)
+        {
+        }
+        final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final ValueState<Position> state = backend.valueState(new ValueStateDescriptor<>("pos", Position.class));
+        key(backend, "acct-1");
+        state.update(new Position("EURUSD", 1_000_000, 1.0831));
+        key(backend, "acct-2");
+        state.update(new Position("USDJPY", -5, 151.2));
+        key(backend, "acct-1");
+        assertEquals(new Position("EURUSD", 1_000_000, 1.0831), state.value());
+    }
+}
