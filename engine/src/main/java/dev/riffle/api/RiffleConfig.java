@@ -34,7 +34,7 @@ public final class RiffleConfig
     private int batchSize = DEFAULT_BATCH_SIZE;
     private Supplier<IdleStrategy> idleStrategySupplier = RiffleConfig::defaultIdleStrategy;
     private int[] cpuAffinity = new int[0];
-    private StateBackendType stateBackend = StateBackendType.HEAP;
+    private StateBackendType stateBackend = StateBackendType.OFF_HEAP;
     private Path stateDirectory;
     private final CheckpointConfig checkpointConfig = new CheckpointConfig();
     private boolean concluded;

@@ -1,10 +1,7 @@
 package dev.riffle.store;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Per-page copy-on-write bookkeeping shared by the writer and the snapshot thread, in chunks that are
@@ -13,8 +10,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>
  * {@code capture[p]} holds the epoch of the latest snapshot for which page p's content has been
  * captured, or its negation while a thread is copying it. Exactly one thread wins the CAS from an
- * older epoch to {@code -S}; it copies the page (if it changed since the last completed snapshot),
- * then stores {@code S} with release semantics, which publishes the copy in {@code copies[p]}. The
+ * older epoch to {@code -S}; it copies the page (if it changed since the last completed snapshot)
+ * into the snapshot's copies, then stores {@code S} with release semantics, which publishes the copy. The
  * writer never modifies a page of an active snapshot before its capture is {@code S}; a thread that
  * sees {@code -S} waits for a page copy (a memcpy, microseconds), never for I/O.
  * <p>
@@ -28,14 +25,7 @@ final class PageCaptures
     private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
 
     private volatile AtomicLongArray[] capture = new AtomicLongArray[0];
-    private volatile AtomicReferenceArray<UnsafeBuffer>[] copies = newCopies(0);
     private long[][] written = new long[0][];
-
-    @SuppressWarnings("unchecked")
-    private static AtomicReferenceArray<UnsafeBuffer>[] newCopies(final int n)
-    {
-        return new AtomicReferenceArray[n];
-    }
 
     /**
      * Makes room for page {@code page}; writer thread.
@@ -49,16 +39,13 @@ final class PageCaptures
         }
         final int n = chunk + 1;
         final AtomicLongArray[] c = Arrays.copyOf(capture, n);
-        final AtomicReferenceArray<UnsafeBuffer>[] k = Arrays.copyOf(copies, n);
         final long[][] w = Arrays.copyOf(written, n);
         for (int i = written.length; i < n; i++)
         {
             c[i] = new AtomicLongArray(1 << CHUNK_SHIFT);
-            k[i] = new AtomicReferenceArray<>(1 << CHUNK_SHIFT);
             w[i] = new long[1 << CHUNK_SHIFT];
         }
         written = w;
-        copies = k;
         capture = c;
     }
 
@@ -92,13 +79,4 @@ final class PageCaptures
         return capture[page >>> CHUNK_SHIFT].getAcquire(page & CHUNK_MASK);
     }
 
-    void copy(final int page, final UnsafeBuffer copy)
-    {
-        copies[page >>> CHUNK_SHIFT].setPlain(page & CHUNK_MASK, copy);
-    }
-
-    UnsafeBuffer takeCopy(final int page)
-    {
-        return copies[page >>> CHUNK_SHIFT].getAndSet(page & CHUNK_MASK, null);
-    }
 }

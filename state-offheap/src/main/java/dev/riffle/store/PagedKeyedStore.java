@@ -367,15 +367,17 @@ public final class PagedKeyedStore implements AutoCloseable
      * Write it with {@link StoreSnapshot#write} on another thread; writes to the store may go on.
      *
      * @param snapshotId caller's id, recorded in the manifest.
-     * @return the snapshot.
-     * @throws IllegalStateException if the previous snapshot is still being written.
+     * @return the snapshot; if the previous one is still being written, its remaining changed pages
+     * are copied first (in memory), so both stay consistent.
      */
     public StoreSnapshot snapshot(final long snapshotId)
     {
         final StoreSnapshot previous = activeForWriter;
         if (null != previous && !previous.isDone())
         {
-            throw new IllegalStateException("the previous snapshot of this store is still being written");
+            // rare (a checkpoint aborted while its snapshot was still written): copy what the previous
+            // snapshot still needs, so both can proceed without waiting for its I/O
+            previous.captureAll();
         }
         final long snapshotEpoch = ++epoch;
         final int[][] captured = new int[directories.length][];
@@ -408,7 +410,7 @@ public final class PagedKeyedStore implements AutoCloseable
             return;
         }
         final StoreSnapshot snapshot = activeForWriter;
-        if (null != snapshot && page < snapshot.pageLimit && !snapshot.isDone())
+        if (null != snapshot && page < snapshot.pageLimit)
         {
             snapshot.captureForWriter(page);
         }

@@ -31,6 +31,8 @@ public final class StoreSnapshot
     private final int[][] directories;
     private final List<String> stateNames;
     private volatile boolean done;
+    private final java.util.concurrent.ConcurrentHashMap<Integer, UnsafeBuffer> copies =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger closeHandoff = new java.util.concurrent.atomic.AtomicInteger();
     private static final int WRITING = 0;
     private static final int CLOSE_REQUESTED = 1;
@@ -60,6 +62,18 @@ public final class StoreSnapshot
     }
 
     /**
+     * Captures every page this snapshot has not captured yet, so that a new snapshot may start while
+     * this one is still being written: a copy of each changed page (memory, not I/O). Writer thread.
+     */
+    void captureAll()
+    {
+        for (int page = 0; page < pageLimit; page++)
+        {
+            captureForWriter(page);
+        }
+    }
+
+    /**
      * Called by the writer closing the store: if this snapshot is still being written, it closes the
      * store when it is done.
      *
@@ -77,7 +91,10 @@ public final class StoreSnapshot
 
     /**
      * Writer side of copy-on-write: called before the first change of a page this snapshot has not
-     * captured yet.
+     * captured yet. A capture state at or above this snapshot's epoch means captured (a later
+     * snapshot starts only after every page of this one is captured); a negative one means another
+     * thread is copying the page right now. Copies are kept per snapshot, so overlapping snapshots
+     * never take each other's.
      */
     void captureForWriter(final int page)
     {
@@ -85,11 +102,11 @@ public final class StoreSnapshot
         while (true)
         {
             final long state = captures.capture(page);
-            if (state == epoch)
+            if (state >= epoch)
             {
                 return;
             }
-            if (state == -epoch)
+            if (state < 0)
             {
                 Thread.onSpinWait();
                 continue;
@@ -100,7 +117,7 @@ public final class StoreSnapshot
                 {
                     final UnsafeBuffer copy = store.copyPool.take();
                     copy.putBytes(0, store.arena.buffer(page), store.arena.offset(page), store.arena.pageSize());
-                    captures.copy(page, copy);
+                    copies.put(page, copy);
                 }
                 captures.releaseCapture(page, epoch);
                 return;
@@ -259,11 +276,11 @@ public final class StoreSnapshot
         while (true)
         {
             final long state = captures.acquireCapture(page);
-            if (state == epoch)
+            if (state >= epoch)
             {
-                return captures.takeCopy(page);
+                return copies.remove(page);
             }
-            if (state == -epoch)
+            if (state < 0)
             {
                 Thread.onSpinWait();
                 continue;

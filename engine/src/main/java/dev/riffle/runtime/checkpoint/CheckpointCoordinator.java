@@ -331,6 +331,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
         }
         catch (final Exception ex)
         {
+            finalCheckpoint.completeExceptionally(ex);
             jobFailure.accept(ex);
         }
     }
@@ -443,6 +444,10 @@ public final class CheckpointCoordinator implements CheckpointResponder
             return;
         }
         final PendingCheckpoint aborted = pending;
+        if (aborted.isFinal)
+        {
+            finalCheckpoint.completeExceptionally(cause);
+        }
         pending = null;
         directories.remove(aborted.checkpointId);
         if (aborted.savepoint)

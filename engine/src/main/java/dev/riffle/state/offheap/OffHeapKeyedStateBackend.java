@@ -126,20 +126,7 @@ final class OffHeapKeyedStateBackend implements KeyedStateBackend
     @Override
     public KeyedStateSnapshot snapshot(final long checkpointId)
     {
-        try
-        {
-            return new OffHeapSnapshot(store.snapshot(checkpointId), keyGroups);
-        }
-        catch (final IllegalStateException ex)
-        {
-            // the previous snapshot (of an aborted checkpoint) is still being written: decline this
-            // checkpoint rather than fail the task
-            return (directory, prefix) ->
-            {
-                throw new IOException("off-heap state of '" + operatorName + "' cannot take checkpoint " +
-                    checkpointId + ": " + ex.getMessage());
-            };
-        }
+        return new OffHeapSnapshot(store.snapshot(checkpointId), keyGroups);
     }
 
     @Override
