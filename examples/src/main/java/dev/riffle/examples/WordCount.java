@@ -65,7 +65,8 @@ public final class WordCount
         throws Exception
     {
         final Path input = null == options.input() ? extractSample() : options.input();
-        final RiffleConfig config = new RiffleConfig().defaultParallelism(options.parallelism());
+        final RiffleConfig config = new RiffleConfig().defaultParallelism(options.parallelism())
+            .stateBackend(options.state());
         if (null != options.checkpointDir())
         {
             // resumes from the latest completed checkpoint in the directory, if there is one

@@ -1,28 +1,32 @@
 package dev.riffle.examples;
 
+import dev.riffle.api.StateBackendType;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Command line of the word count: {@code [--input FILE] [--output DIR] [--parallelism N]
- * [--checkpoint-dir DIR] [--checkpoint-interval MS]}.
+ * [--checkpoint-dir DIR] [--checkpoint-interval MS] [--state heap|offheap]}.
  *
  * @param input              text to count, or null for the bundled sample.
  * @param output             directory of the part files.
  * @param parallelism        parallelism of the job.
  * @param checkpointDir      checkpoint directory, or null to run without checkpoints.
  * @param checkpointInterval milliseconds between checkpoints.
+ * @param state              keyed state backend.
  */
-record WordCountOptions(Path input, Path output, int parallelism, Path checkpointDir, long checkpointInterval)
+record WordCountOptions(
+    Path input, Path output, int parallelism, Path checkpointDir, long checkpointInterval, StateBackendType state)
 {
     static final String USAGE = "usage: wordcount [--input FILE] [--output DIR] [--parallelism N] " +
-        "[--checkpoint-dir DIR] [--checkpoint-interval MS]";
+        "[--checkpoint-dir DIR] [--checkpoint-interval MS] [--state heap|offheap]";
 
     static final long DEFAULT_CHECKPOINT_INTERVAL = 1000;
 
     WordCountOptions(final Path input, final Path output, final int parallelism)
     {
-        this(input, output, parallelism, null, DEFAULT_CHECKPOINT_INTERVAL);
+        this(input, output, parallelism, null, DEFAULT_CHECKPOINT_INTERVAL, StateBackendType.OFF_HEAP);
     }
 
     /**
@@ -39,6 +43,7 @@ record WordCountOptions(Path input, Path output, int parallelism, Path checkpoin
         Path checkpointDir = null;
         long checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
         boolean intervalGiven = false;
+        StateBackendType state = StateBackendType.OFF_HEAP;
         for (int i = 0; i < args.length; i++)
         {
             final String flag = args[i];
@@ -48,6 +53,7 @@ record WordCountOptions(Path input, Path output, int parallelism, Path checkpoin
                 case "--output" -> output = Path.of(value(args, ++i, flag));
                 case "--parallelism" -> parallelism = parseParallelism(value(args, ++i, flag));
                 case "--checkpoint-dir" -> checkpointDir = Path.of(value(args, ++i, flag));
+                case "--state" -> state = parseState(value(args, ++i, flag));
                 case "--checkpoint-interval" ->
                 {
                     checkpointInterval = parseInterval(value(args, ++i, flag));
@@ -64,7 +70,17 @@ record WordCountOptions(Path input, Path output, int parallelism, Path checkpoin
         {
             throw new IllegalArgumentException("--checkpoint-interval needs --checkpoint-dir\n" + USAGE);
         }
-        return new WordCountOptions(input, output, parallelism, checkpointDir, checkpointInterval);
+        return new WordCountOptions(input, output, parallelism, checkpointDir, checkpointInterval, state);
+    }
+
+    private static StateBackendType parseState(final String text)
+    {
+        return switch (text)
+        {
+            case "heap" -> StateBackendType.HEAP;
+            case "offheap" -> StateBackendType.OFF_HEAP;
+            default -> throw new IllegalArgumentException("--state must be heap or offheap: " + text + '\n' + USAGE);
+        };
     }
 
     private static long parseInterval(final String text)
