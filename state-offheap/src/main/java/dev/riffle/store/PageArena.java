@@ -30,7 +30,8 @@ final class PageArena implements AutoCloseable
     private final int pagesPerSegmentShift;
     private final int pagesPerSegmentMask;
     private final List<MappedByteBuffer> mapped = new ArrayList<>();
-    private volatile UnsafeBuffer[] segments = new UnsafeBuffer[0];
+    private volatile UnsafeBuffer[] published = new UnsafeBuffer[0];
+    private UnsafeBuffer[] segments = new UnsafeBuffer[0];
     private int pageCount;
 
     /**
@@ -80,9 +81,20 @@ final class PageArena implements AutoCloseable
         return page;
     }
 
+    /**
+     * @return the segment buffer of a page; writer thread (plain read).
+     */
     UnsafeBuffer buffer(final int page)
     {
         return segments[page >>> pagesPerSegmentShift];
+    }
+
+    /**
+     * @return the segment buffer of a page; any other thread (volatile read of the segment list).
+     */
+    UnsafeBuffer bufferForReader(final int page)
+    {
+        return published[page >>> pagesPerSegmentShift];
     }
 
     int offset(final int page)
@@ -100,6 +112,7 @@ final class PageArena implements AutoCloseable
         final UnsafeBuffer[] grown = java.util.Arrays.copyOf(current, current.length + 1);
         grown[current.length] = new UnsafeBuffer(buffer);
         segments = grown;
+        published = grown;
     }
 
     @Override
@@ -111,6 +124,7 @@ final class PageArena implements AutoCloseable
         }
         mapped.clear();
         segments = new UnsafeBuffer[0];
+        published = segments;
         IoUtil.delete(directory.toFile(), true);
     }
 }

@@ -290,7 +290,7 @@ public final class StoreSnapshot
                 UnsafeBuffer copy = null;
                 if (needsSave(page))
                 {
-                    own.putBytes(0, store.arena.buffer(page), store.arena.offset(page), store.arena.pageSize());
+                    own.putBytes(0, store.arena.bufferForReader(page), store.arena.offset(page), store.arena.pageSize());
                     copy = own;
                 }
                 captures.releaseCapture(page, epoch);
