@@ -46,7 +46,8 @@ public final class LatencyHarness
         final int keys = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
         final long[] intervals = args.length > 3 ?
             java.util.Arrays.stream(args, 3, args.length).mapToLong(Long::parseLong).toArray() : new long[]{0, 100};
-        System.out.printf("rate %,d/s, %d s, %,d keys, heap state, default idle strategy%n", rate, seconds, keys);
+        System.out.printf("rate %,d/s, %d s, %,d keys, %s state, default idle strategy%n", rate, seconds, keys,
+            new RiffleConfig().stateBackend());
         for (final long interval : intervals)
         {
             run(rate, seconds, keys, interval);
