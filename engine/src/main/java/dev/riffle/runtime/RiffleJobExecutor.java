@@ -4,8 +4,10 @@ import dev.riffle.api.JobHandle;
 import dev.riffle.api.RiffleConfig;
 import dev.riffle.api.checkpoint.CheckpointConfig;
 import dev.riffle.api.checkpoint.RestartStrategy;
+import dev.riffle.api.connector.ReplayableSource;
 import dev.riffle.api.connector.TwoPhaseCommitSink;
 import dev.riffle.api.graph.SinkTransformation;
+import dev.riffle.api.graph.SourceTransformation;
 import dev.riffle.api.graph.Transformation;
 import dev.riffle.api.spi.JobExecutor;
 import dev.riffle.plan.PhysicalPlan;
@@ -59,7 +61,8 @@ public final class RiffleJobExecutor implements JobExecutor
         {
             final CheckpointCoordinator coordinator = checkpointing.isEnabled() ?
                 new CheckpointCoordinator(jobName, checkpointing, storage(jobName, checkpointing), threads.control(),
-                    config.maxParallelism(), twoPhaseCommitSinks(plan), t -> run[0].failCurrentAttempt(t)) : null;
+                    config.maxParallelism(), twoPhaseCommitSinks(plan), replayableSources(plan),
+                    t -> run[0].failCurrentAttempt(t)) : null;
             run[0] = new JobRun(jobName, config, plan, counters, stateBackend, threads, coordinator);
         }
         catch (final IOException ex)
@@ -110,6 +113,20 @@ public final class RiffleJobExecutor implements JobExecutor
             }
         }
         return sinks;
+    }
+
+    private static Map<Integer, ReplayableSource<?>> replayableSources(final PhysicalPlan plan)
+    {
+        final Map<Integer, ReplayableSource<?>> sources = new HashMap<>();
+        for (final PlanNode node : plan.nodes())
+        {
+            if (node.transformation() instanceof SourceTransformation<?> source &&
+                source.source() instanceof ReplayableSource<?> s)
+            {
+                sources.put(node.id(), s);
+            }
+        }
+        return sources;
     }
 
     private static void shutdown(final JobThreads threads, final StateBackend stateBackend)

@@ -8,6 +8,7 @@ import dev.riffle.api.StreamEnvironment;
 import dev.riffle.api.checkpoint.CheckpointingMode;
 import dev.riffle.api.checkpoint.RestartStrategy;
 import dev.riffle.api.checkpoint.StartPoint;
+import dev.riffle.api.connectors.JournaledIngress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -205,6 +206,53 @@ class CheckpointingJobTest
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(150));
         }
         return value;
+    }
+
+    @Test
+    void journaledIngressReplaysWhatTheHostOfferedSinceTheLastCheckpoint() throws Exception
+    {
+        final Path journal = checkpoints.resolve("journal");
+        final TransactionalCollectSink<Long> sink = new TransactionalCollectSink<>();
+        final JournaledIngress<Long> firstIngress = new JournaledIngress<>(journal,
+            dev.riffle.api.state.serialization.Serializers.forType(Long.class), 1 << 22, 1 << 16);
+        final JobHandle first = journalJob(firstIngress, sink).executeAsync("journal");
+        for (long i = 0; i < 20_000; i++)
+        {
+            firstIngress.offer(i);
+        }
+        awaitCheckpoints(first, 2);
+        for (long i = 20_000; i < 30_000; i++)
+        {
+            firstIngress.offer(i);
+        }
+        first.cancel(); // the process "dies": records after the last checkpoint are only in the journal
+        assertThrows(dev.riffle.api.JobExecutionException.class, () -> first.await(Jobs.TIMEOUT));
+
+        final JournaledIngress<Long> secondIngress = new JournaledIngress<>(journal,
+            dev.riffle.api.state.serialization.Serializers.forType(Long.class), 1 << 22, 1 << 16);
+        final JobHandle second = journalJob(secondIngress, sink).executeAsync("journal");
+        for (long i = 30_000; i < 40_000; i++)
+        {
+            secondIngress.offer(i);
+        }
+        secondIngress.close();
+        assertTrue(second.await(Jobs.TIMEOUT));
+        Jobs.assertNoThreadsLeft("journal");
+
+        final List<Long> committed = new ArrayList<>(sink.committed());
+        committed.sort(null);
+        assertEquals(LongStream.range(0, 40_000).boxed().collect(Collectors.toList()), committed,
+            "every offered record committed exactly once");
+    }
+
+    private StreamEnvironment journalJob(final JournaledIngress<Long> ingress,
+        final TransactionalCollectSink<Long> sink)
+    {
+        final RiffleConfig config = new RiffleConfig().defaultParallelism(2);
+        config.checkpointing().interval(Duration.ofMillis(10)).directory(checkpoints.resolve("cp"));
+        final StreamEnvironment env = StreamEnvironment.create(config);
+        env.fromSource(ingress, "Journaled Ingress").keyBy(i -> i % KEYS).map(i -> i).sinkTo(sink);
+        return env;
     }
 
     @Test

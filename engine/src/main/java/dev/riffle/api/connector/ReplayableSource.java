@@ -35,4 +35,16 @@ public interface ReplayableSource<T> extends Source<T>
      * @throws Exception                if the source cannot be opened.
      */
     ReplayableSourceReader<T> createReader(SourceContext context, long position) throws Exception;
+
+    /**
+     * A checkpoint holding this position for an instance has completed: nothing before it will be
+     * replayed again, so a source may release what it keeps for replay (a journal deletes old
+     * segments). Called on the job's coordinator thread; the default does nothing.
+     *
+     * @param subtask  the instance.
+     * @param position its position in the completed checkpoint.
+     */
+    default void positionCommitted(final int subtask, final long position)
+    {
+    }
 }

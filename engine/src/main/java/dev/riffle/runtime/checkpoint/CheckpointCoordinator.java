@@ -2,6 +2,7 @@ package dev.riffle.runtime.checkpoint;
 
 import dev.riffle.api.checkpoint.CheckpointConfig;
 import dev.riffle.api.checkpoint.StartPoint;
+import dev.riffle.api.connector.ReplayableSource;
 import dev.riffle.api.connector.TwoPhaseCommitSink;
 import dev.riffle.state.snapshot.CheckpointFiles;
 
@@ -36,6 +37,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
     private final ScheduledExecutorService thread;
     private final int maxParallelism;
     private final Map<Integer, TwoPhaseCommitSink<?>> sinks;
+    private final Map<Integer, ReplayableSource<?>> sources;
     private final Consumer<Throwable> jobFailure;
     private final Map<Long, Path> directories = new ConcurrentHashMap<>();
     private final AtomicLong completed = new AtomicLong();
@@ -61,6 +63,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
      * @param thread         the coordinator's single thread.
      * @param maxParallelism the job's number of key groups, recorded in every checkpoint.
      * @param sinks          two-phase-commit sinks by operator id.
+     * @param sources        replayable sources by operator id, told when their positions are committed.
      * @param jobFailure     told when completing a checkpoint fails in a way that needs a restart.
      * @throws IOException if the checkpoint directory cannot be read.
      */
@@ -71,8 +74,10 @@ public final class CheckpointCoordinator implements CheckpointResponder
         final ScheduledExecutorService thread,
         final int maxParallelism,
         final Map<Integer, TwoPhaseCommitSink<?>> sinks,
+        final Map<Integer, ReplayableSource<?>> sources,
         final Consumer<Throwable> jobFailure) throws IOException
     {
+        this.sources = Map.copyOf(sources);
         this.jobName = jobName;
         this.config = config;
         this.storage = storage;
@@ -406,6 +411,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
             return;
         }
         lastCommittedCheckpoint = checkpointId;
+        notifySources(metadata);
         done.completion.complete(done.directory);
         if (done.isFinal)
         {
@@ -467,6 +473,28 @@ public final class CheckpointCoordinator implements CheckpointResponder
         }
         aborted.completion.completeExceptionally(cause);
         LOGGER.log(System.Logger.Level.DEBUG, () -> "job '" + jobName + "' aborted " + aborted + ": " + cause);
+    }
+
+    private void notifySources(final CheckpointMetadata metadata)
+    {
+        for (final Map.Entry<Integer, ReplayableSource<?>> source : sources.entrySet())
+        {
+            for (final OperatorSubtaskState state : metadata.statesOf(source.getKey()))
+            {
+                if (state.sourcePosition() != OperatorSubtaskState.NO_POSITION)
+                {
+                    try
+                    {
+                        source.getValue().positionCommitted(state.subtask(), state.sourcePosition());
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        LOGGER.log(System.Logger.Level.WARNING, "source '" + state.operatorName() +
+                            "' failed to release data before position " + state.sourcePosition() + ": " + ex);
+                    }
+                }
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

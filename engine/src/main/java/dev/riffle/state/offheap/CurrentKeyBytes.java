@@ -1,7 +1,7 @@
 package dev.riffle.state.offheap;
 
 import dev.riffle.api.state.TypeSerializer;
-import dev.riffle.state.serialization.Serializers;
+import dev.riffle.api.state.serialization.Serializers;
 import org.agrona.ExpandableDirectByteBuffer;
 
 /**

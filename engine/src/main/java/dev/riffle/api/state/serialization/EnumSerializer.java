@@ -1,4 +1,4 @@
-package dev.riffle.state.serialization;
+package dev.riffle.api.state.serialization;
 
 import dev.riffle.api.state.TypeSerializer;
 import org.agrona.DirectBuffer;

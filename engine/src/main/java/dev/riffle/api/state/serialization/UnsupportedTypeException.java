@@ -1,4 +1,4 @@
-package dev.riffle.state.serialization;
+package dev.riffle.api.state.serialization;
 
 /**
  * A type that no built-in serializer handles and for which none was given.
