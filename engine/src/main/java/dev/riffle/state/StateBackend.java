@@ -39,8 +39,7 @@ public interface StateBackend extends AutoCloseable
             case HEAP -> new dev.riffle.state.heap.HeapStateBackend();
             case OFF_HEAP -> new dev.riffle.state.offheap.OffHeapStateBackend(
                 config.stateDirectory(), dev.riffle.store.StoreOptions.DEFAULT);
-            case CHRONICLE -> throw new UnsupportedOperationException(
-                "the Chronicle Map state backend is not implemented yet; use HEAP or OFF_HEAP");
+            case CHRONICLE -> new dev.riffle.state.offheap.ChronicleMapStateBackend(config.stateDirectory());
         };
     }
 }

@@ -51,7 +51,7 @@ class CheckpointingJobTest
 
     @ParameterizedTest(name = "parallelism {0}, restarts {1}, {2} state")
     @CsvSource({"1, fixed, HEAP", "3, fixed, HEAP", "1, exponential, HEAP", "3, exponential, HEAP",
-        "1, fixed, OFF_HEAP", "3, exponential, OFF_HEAP"})
+        "1, fixed, OFF_HEAP", "3, exponential, OFF_HEAP", "3, fixed, CHRONICLE"})
     void failuresInsideTheJobGiveExactlyOnceOutput(final int parallelism, final String strategy,
         final dev.riffle.api.StateBackendType backend) throws Exception
     {
@@ -124,7 +124,7 @@ class CheckpointingJobTest
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(value = dev.riffle.api.StateBackendType.class, names = {"HEAP", "OFF_HEAP"})
+    @org.junit.jupiter.params.provider.EnumSource(dev.riffle.api.StateBackendType.class)
     void restartedProcessResumesFromTheLatestCheckpoint(final dev.riffle.api.StateBackendType backend) throws Exception
     {
         this.backend = backend;
@@ -148,7 +148,7 @@ class CheckpointingJobTest
     }
 
     @ParameterizedTest(name = "{0} -> {1}, {2} state")
-    @CsvSource({"2, 3, HEAP", "3, 1, HEAP", "2, 3, OFF_HEAP", "3, 1, OFF_HEAP"})
+    @CsvSource({"2, 3, HEAP", "3, 1, HEAP", "2, 3, OFF_HEAP", "3, 1, OFF_HEAP", "2, 3, CHRONICLE"})
     void savepointRestoresAtAnotherParallelism(final int before, final int after,
         final dev.riffle.api.StateBackendType backend) throws Exception
     {

@@ -8,7 +8,7 @@ import java.util.Arrays;
 public final class Main
 {
     private static final String USAGE = "usage: java -jar riffle-examples.jar wordcount [--input FILE] " +
-        "[--output DIR] [--parallelism N] [--checkpoint-dir DIR] [--checkpoint-interval MS] [--state heap|offheap]";
+        "[--output DIR] [--parallelism N] [--checkpoint-dir DIR] [--checkpoint-interval MS] [--state heap|offheap|chronicle]";
 
     private Main()
     {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * Command line of the word count: {@code [--input FILE] [--output DIR] [--parallelism N]
- * [--checkpoint-dir DIR] [--checkpoint-interval MS] [--state heap|offheap]}.
+ * [--checkpoint-dir DIR] [--checkpoint-interval MS] [--state heap|offheap|chronicle]}.
  *
  * @param input              text to count, or null for the bundled sample.
  * @param output             directory of the part files.
@@ -20,7 +20,7 @@ record WordCountOptions(
     Path input, Path output, int parallelism, Path checkpointDir, long checkpointInterval, StateBackendType state)
 {
     static final String USAGE = "usage: wordcount [--input FILE] [--output DIR] [--parallelism N] " +
-        "[--checkpoint-dir DIR] [--checkpoint-interval MS] [--state heap|offheap]";
+        "[--checkpoint-dir DIR] [--checkpoint-interval MS] [--state heap|offheap|chronicle]";
 
     static final long DEFAULT_CHECKPOINT_INTERVAL = 1000;
 
@@ -79,7 +79,9 @@ record WordCountOptions(
         {
             case "heap" -> StateBackendType.HEAP;
             case "offheap" -> StateBackendType.OFF_HEAP;
-            default -> throw new IllegalArgumentException("--state must be heap or offheap: " + text + '\n' + USAGE);
+            case "chronicle" -> StateBackendType.CHRONICLE;
+            default -> throw new IllegalArgumentException("--state must be heap, offheap or chronicle: " + text +
+                '\n' + USAGE);
         };
     }
 

@@ -36,7 +36,7 @@ import java.util.Map;
  * mutation. Key groups outside the range, entries larger than {@link StoreOptions#maxEntrySize()}
  * and unknown state ids are rejected with {@link IllegalArgumentException}.
  */
-public final class PagedKeyedStore implements AutoCloseable
+public final class PagedKeyedStore implements KeyedStore
 {
     final StoreOptions options;
     final int firstKeyGroup;
@@ -100,6 +100,7 @@ public final class PagedKeyedStore implements AutoCloseable
      * @param name state name.
      * @return its id in this store (the same for the same name, stable across snapshot and restore).
      */
+    @Override
     public int registerState(final String name)
     {
         return stateIds.computeIfAbsent(name, n -> stateIds.size());
@@ -229,6 +230,7 @@ public final class PagedKeyedStore implements AutoCloseable
     /**
      * @return a view of the value (valid until the next mutation), or null if the key is absent.
      */
+    @Override
     public ValueView get(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength)
     {
@@ -249,6 +251,7 @@ public final class PagedKeyedStore implements AutoCloseable
     /**
      * Stores a value; overwritten in place when the length is unchanged.
      */
+    @Override
     public void put(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength, final DirectBuffer value, final int valueOffset, final int valueLength)
     {
@@ -310,6 +313,7 @@ public final class PagedKeyedStore implements AutoCloseable
     /**
      * @return true if the key was present.
      */
+    @Override
     public boolean remove(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength)
     {
@@ -331,6 +335,7 @@ public final class PagedKeyedStore implements AutoCloseable
      * Visits every entry of one state in one key group (stateId < 0: every state), in no particular
      * order.
      */
+    @Override
     public void forEach(final int keyGroup, final int stateId, final EntryVisitor visitor)
     {
         final int[] pages = directory(keyGroup).pagesForIteration();

@@ -12,7 +12,14 @@ public final class ValueView
     private int offset;
     private int length;
 
-    void wrap(final UnsafeBuffer buffer, final int offset, final int length)
+    /**
+     * Points the view at a value; for store implementations.
+     *
+     * @param buffer holds the value.
+     * @param offset where it starts.
+     * @param length its length.
+     */
+    public void wrap(final UnsafeBuffer buffer, final int offset, final int length)
     {
         this.buffer = buffer;
         this.offset = offset;

@@ -2,7 +2,7 @@ package dev.riffle.state.offheap;
 
 import dev.riffle.api.state.ListState;
 import dev.riffle.api.state.TypeSerializer;
-import dev.riffle.store.PagedKeyedStore;
+import dev.riffle.store.KeyedStore;
 import dev.riffle.store.ValueView;
 
 import java.util.ArrayList;
@@ -15,13 +15,13 @@ import java.util.Objects;
  */
 final class OffHeapListState<T> implements ListState<T>
 {
-    private final PagedKeyedStore store;
+    private final KeyedStore store;
     private final int stateId;
     private final CurrentKeyBytes key;
     private final TypeSerializer<T> serializer;
     private final CollectionCodec codec;
 
-    OffHeapListState(final PagedKeyedStore store, final int stateId, final CurrentKeyBytes key,
+    OffHeapListState(final KeyedStore store, final int stateId, final CurrentKeyBytes key,
         final TypeSerializer<T> serializer, final CollectionCodec codec)
     {
         this.store = store;

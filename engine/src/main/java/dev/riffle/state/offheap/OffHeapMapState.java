@@ -2,7 +2,7 @@ package dev.riffle.state.offheap;
 
 import dev.riffle.api.state.MapState;
 import dev.riffle.api.state.TypeSerializer;
-import dev.riffle.store.PagedKeyedStore;
+import dev.riffle.store.KeyedStore;
 import dev.riffle.store.ValueView;
 
 import java.util.Collections;
@@ -14,14 +14,14 @@ import java.util.Map;
  */
 final class OffHeapMapState<UK, UV> implements MapState<UK, UV>
 {
-    private final PagedKeyedStore store;
+    private final KeyedStore store;
     private final int stateId;
     private final CurrentKeyBytes key;
     private final TypeSerializer<UK> keys;
     private final TypeSerializer<UV> values;
     private final CollectionCodec codec;
 
-    OffHeapMapState(final PagedKeyedStore store, final int stateId, final CurrentKeyBytes key,
+    OffHeapMapState(final KeyedStore store, final int stateId, final CurrentKeyBytes key,
         final TypeSerializer<UK> keys, final TypeSerializer<UV> values, final CollectionCodec codec)
     {
         this.store = store;

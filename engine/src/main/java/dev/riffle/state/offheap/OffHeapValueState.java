@@ -1,7 +1,7 @@
 package dev.riffle.state.offheap;
 
 import dev.riffle.api.state.ValueState;
-import dev.riffle.store.PagedKeyedStore;
+import dev.riffle.store.KeyedStore;
 import dev.riffle.store.ValueView;
 
 /**
@@ -9,14 +9,14 @@ import dev.riffle.store.ValueView;
  */
 final class OffHeapValueState<T> implements ValueState<T>
 {
-    private final PagedKeyedStore store;
+    private final KeyedStore store;
     private final int stateId;
     private final CurrentKeyBytes key;
     private final StateCodec<T> codec;
     private final T defaultValue;
 
     OffHeapValueState(
-        final PagedKeyedStore store, final int stateId, final CurrentKeyBytes key, final StateCodec<T> codec,
+        final KeyedStore store, final int stateId, final CurrentKeyBytes key, final StateCodec<T> codec,
         final T defaultValue)
     {
         this.store = store;

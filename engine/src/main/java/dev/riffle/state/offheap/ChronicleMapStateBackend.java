@@ -1,0 +1,60 @@
+package dev.riffle.state.offheap;
+
+import dev.riffle.state.KeyGroupRange;
+import dev.riffle.state.KeyedStateBackend;
+import dev.riffle.state.StateBackend;
+import dev.riffle.state.snapshot.CheckpointFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * Keyed state in Chronicle Map (persisted, off heap) with synchronous full-copy checkpoints: an
+ * alternative to the default store and the peer the benchmarks compare it with. Needs Chronicle Map
+ * on the class path (an optional dependency of riffle-state-offheap) and its JVM flags (docs/state.md).
+ */
+public final class ChronicleMapStateBackend implements StateBackend
+{
+    private final Path directory;
+
+    /**
+     * @param stateDirectory where maps go, or null for a temporary directory.
+     */
+    public ChronicleMapStateBackend(final Path stateDirectory)
+    {
+        try
+        {
+            this.directory = null == stateDirectory ? Files.createTempDirectory("riffle-chronicle-") :
+                Files.createDirectories(stateDirectory.resolve("job-" + UUID.randomUUID()));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create the state directory " + stateDirectory + ": " + ex, ex);
+        }
+    }
+
+    @Override
+    public KeyedStateBackend createKeyedStateBackend(
+        final int operatorId, final String operatorName, final int subtask, final KeyGroupRange keyGroups,
+        final int maxParallelism)
+    {
+        return new ChronicleKeyedStateBackend(keyGroups, operatorName,
+            directory.resolve("op-" + operatorId + '-' + subtask + '-' + UUID.randomUUID()));
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            CheckpointFiles.deleteRecursively(directory);
+        }
+        catch (final IOException ignore)
+        {
+            // best effort
+        }
+    }
+}
