@@ -30,7 +30,12 @@ import java.util.concurrent.TimeUnit;
  * {@link java.util.HashMap}, in one run. Average time per operation; {@code -prof gc} for allocation.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx6g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx6g",
+    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED", "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+    "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/java.util=ALL-UNNAMED", "-Dchronicle.analytics.disable=true"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +51,7 @@ public class StoreBenchmark
     private PagedKeyedStore store;
     private int state;
     private Long2LongHashMap agrona;
+    private net.openhft.chronicle.map.ChronicleMap<Long, Long> chronicle;
     private HashMap<Long, Long> hashMap;
     private HashMap<String, Long> stringHashMap;
     private long[] sequence;
@@ -65,12 +71,15 @@ public class StoreBenchmark
             StoreOptions.DEFAULT);
         state = store.registerState("count");
         agrona = new Long2LongHashMap(-1);
+        chronicle = net.openhft.chronicle.map.ChronicleMap.of(Long.class, Long.class).name("bench").entries(keys)
+            .createPersistedTo(Files.createTempFile("riffle-chronicle-bench-", ".map").toFile());
         hashMap = new HashMap<>();
         stringHashMap = new HashMap<>();
         for (long k = 0; k < keys; k++)
         {
             store.putLong(keyGroup(k), state, k, k);
             agrona.put(k, k);
+            chronicle.put(k, k);
             if (keys <= 1_000_000)
             {
                 hashMap.put(k, k);
@@ -100,6 +109,7 @@ public class StoreBenchmark
     public void tearDown()
     {
         store.close();
+        chronicle.close();
     }
 
     private static int keyGroup(final long key)
@@ -170,6 +180,37 @@ public class StoreBenchmark
         final long k = nextKey();
         final long v = agrona.get(k) + 1;
         agrona.put(k, v);
+        return v;
+    }
+
+    /**
+     * @return the value, boxed by the map.
+     */
+    @Benchmark
+    public Long chronicleGet()
+    {
+        return chronicle.get(nextKey());
+    }
+
+    /**
+     * Overwrites an existing value.
+     */
+    @Benchmark
+    public void chroniclePut()
+    {
+        final long k = nextKey();
+        chronicle.put(k, k + 1);
+    }
+
+    /**
+     * @return the new value.
+     */
+    @Benchmark
+    public Long chronicleIncrement()
+    {
+        final long k = nextKey();
+        final Long v = chronicle.get(k) + 1;
+        chronicle.put(k, v);
         return v;
     }
 
