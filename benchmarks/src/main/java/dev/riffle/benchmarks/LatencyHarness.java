@@ -27,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * keyBy → ValueState count → a sink that records the latency into an HdrHistogram.
  * <p>
  * Run: {@code java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar
- * dev.riffle.benchmarks.LatencyHarness [ratePerSecond] [seconds] [keys] [checkpointMs...]}
+ * dev.riffle.benchmarks.LatencyHarness [ratePerSecond] [seconds] [keys] [checkpointMs...]}; the backend
+ * with {@code -Driffle.state=HEAP|OFF_HEAP|CHRONICLE} (Chronicle needs its JVM flags, docs/state.md).
  */
 public final class LatencyHarness
 {
@@ -47,7 +48,7 @@ public final class LatencyHarness
         final long[] intervals = args.length > 3 ?
             java.util.Arrays.stream(args, 3, args.length).mapToLong(Long::parseLong).toArray() : new long[]{0, 100};
         System.out.printf("rate %,d/s, %d s, %,d keys, %s state, default idle strategy%n", rate, seconds, keys,
-            new RiffleConfig().stateBackend());
+            backend());
         for (final long interval : intervals)
         {
             run(rate, seconds, keys, interval);
@@ -58,7 +59,7 @@ public final class LatencyHarness
     {
         final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final Ingress<long[]> ingress = new Ingress<>(1 << 16);
-        final RiffleConfig config = new RiffleConfig();
+        final RiffleConfig config = new RiffleConfig().stateBackend(backend());
         final Path directory = Files.createTempDirectory("riffle-latency-");
         if (intervalMs > 0)
         {
@@ -96,6 +97,14 @@ public final class LatencyHarness
             histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
             histogram.getValueAtPercentile(99.9), histogram.getMaxValue(), histogram.getTotalCount(),
             job.completedCheckpoints());
+    }
+
+    /**
+     * @return the backend named by {@code -Driffle.state=HEAP|OFF_HEAP|CHRONICLE}, off-heap by default.
+     */
+    private static dev.riffle.api.StateBackendType backend()
+    {
+        return dev.riffle.api.StateBackendType.valueOf(System.getProperty("riffle.state", "OFF_HEAP"));
     }
 
     static final class Count extends KeyedProcessFunction<Long, long[], long[]>
