@@ -47,6 +47,7 @@ final class JobRun implements JobHandle
     private final ScheduledExecutorService control;
     private final ExecutorService snapshots;
     private final CheckpointCoordinator coordinator;
+    private final FunctionTemplates functions;
     private final RestartStrategy restartStrategy;
     private final CompletableFuture<JobStatus> terminated = new CompletableFuture<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -78,6 +79,7 @@ final class JobRun implements JobHandle
         this.snapshots = jobThreads.snapshots();
         this.serviceThreads = jobThreads.serviceThreads();
         this.coordinator = coordinator;
+        this.functions = new FunctionTemplates(plan);
         this.restartStrategy = config.checkpointing().restartStrategy();
     }
 
@@ -158,7 +160,8 @@ final class JobRun implements JobHandle
         final RestoredCheckpoint restored = null == coordinator ? null : coordinator.prepareRestore(startPoint);
         final Attempt attempt = new Attempt(number, this);
         final TaskBuilder builder = new TaskBuilder(config, plan, counters, stateBackend, attempt, attempt, number,
-            restored, coordinator, snapshots, null == coordinator ? () -> 0L : coordinator::lastCommittedCheckpoint);
+            restored, coordinator, snapshots, null == coordinator ? () -> 0L : coordinator::lastCommittedCheckpoint,
+            functions);
         final List<StreamTask> tasks = builder.build();
         current = attempt;
         if (null != coordinator)

@@ -83,6 +83,7 @@ final class TaskBuilder
     private final CheckpointResponder responder;
     private final Executor snapshotThread;
     private final java.util.function.LongSupplier lastCommitted;
+    private final FunctionTemplates functions;
     private final Map<PlanEdge, Channel[][]> channels = new HashMap<>();
     private final List<StreamTask> tasks = new ArrayList<>();
     private final List<IdleStrategy> runnerIdleStrategies = new ArrayList<>();
@@ -98,8 +99,10 @@ final class TaskBuilder
         final RestoredCheckpoint restored,
         final CheckpointResponder responder,
         final Executor snapshotThread,
-        final java.util.function.LongSupplier lastCommitted)
+        final java.util.function.LongSupplier lastCommitted,
+        final FunctionTemplates functions)
     {
+        this.functions = functions;
         this.lastCommitted = lastCommitted;
         this.attempt = attempt;
         this.restored = restored;
@@ -406,7 +409,7 @@ final class TaskBuilder
             return new SinkOperator(identity, recordsIn, sink.sink());
         }
         final OneInputTransformation<?, ?> t = (OneInputTransformation<?, ?>)node.transformation();
-        final Object function = FunctionCopier.forInstance(t.function(), node.name(), subtask, node.parallelism());
+        final Object function = functions.forInstance(node, t.function());
         return switch (t.kind())
         {
             case MAP -> new MapOperator(identity, recordsIn, (MapFunction)function);

@@ -256,6 +256,49 @@ class CheckpointingJobTest
     }
 
     @Test
+    void restartedAttemptGetsPristineCopiesOfRichFunctions() throws Exception
+    {
+        FAIL_AT.add(15_001L);
+        Counting.SEEN_AT_OPEN.clear();
+        final RiffleConfig config = new RiffleConfig().defaultParallelism(2);
+        config.checkpointing().interval(Duration.ofMillis(10)).directory(checkpoints)
+            .restartStrategy(RestartStrategy.fixedDelay(3, Duration.ZERO));
+        final StreamEnvironment env = StreamEnvironment.create(config);
+        env.generate(30_000, i -> i, 200_000).setParallelism(1)
+            .keyBy(i -> i % KEYS)
+            .map(new Counting())
+            .sinkTo(new TransactionalCollectSink<>());
+
+        final JobHandle job = Jobs.run(env, "pristine");
+
+        assertEquals(1, job.restarts());
+        assertEquals(4, Counting.SEEN_AT_OPEN.size(), "two instances, two attempts");
+        assertTrue(Counting.SEEN_AT_OPEN.stream().allMatch(seen -> seen == 0),
+            "a restarted instance saw a field the failed attempt had changed: " + Counting.SEEN_AT_OPEN);
+    }
+
+    static final class Counting extends dev.riffle.api.functions.RichMapFunction<Long, Long>
+    {
+        private static final long serialVersionUID = 1L;
+        static final List<Long> SEEN_AT_OPEN = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        private long seen;
+
+        @Override
+        public void open(final dev.riffle.api.functions.RuntimeContext context)
+        {
+            SEEN_AT_OPEN.add(seen);
+        }
+
+        @Override
+        public Long map(final Long value)
+        {
+            seen++;
+            return failSometimes(value);
+        }
+    }
+
+    @Test
     void missingStartCheckpointIsAClearError()
     {
         final StreamEnvironment env = countJob(10, new TransactionalCollectSink<>(), 1,
