@@ -33,7 +33,7 @@ public final class WordCount
 
     /**
      * @param args {@code [--input FILE] [--output DIR] [--parallelism N] [--checkpoint-dir DIR]
-     *             [--checkpoint-interval MS]}.
+     *             [--checkpoint-interval MS] [--state heap|offheap|chronicle]}.
      * @throws Exception if the job fails.
      */
     public static void main(final String[] args) throws Exception

@@ -123,6 +123,12 @@ record WordCountOptions(
         {
             throw new IllegalArgumentException("--parallelism must be a number: " + text + '\n' + USAGE, ex);
         }
+        if (parallelism > dev.riffle.api.RiffleConfig.DEFAULT_MAX_PARALLELISM)
+        {
+            throw new IllegalArgumentException("--parallelism must be at most " +
+                dev.riffle.api.RiffleConfig.DEFAULT_MAX_PARALLELISM + " (the number of key groups): " + parallelism +
+                '\n' + USAGE);
+        }
         if (parallelism < 1)
         {
             throw new IllegalArgumentException("--parallelism must be >= 1: " + parallelism + '\n' + USAGE);
