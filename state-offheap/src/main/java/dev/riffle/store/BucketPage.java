@@ -5,237 +5,415 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Layout of one bucket page of an extendible hash table, as static operations over a buffer and the
- * page's base offset (a flyweight: no object per page).
+ * Layout of one bucket page of a key group's extendible hash table, as static operations over a buffer
+ * and the page's base offset (a flyweight: no object per page). Only the owning writer thread calls
+ * the mutating methods; a snapshot thread only copies whole pages.
  * <pre>
- *  0  int localDepth      bits of the hash this page is responsible for
- *  4  int live            entries
- *  8  int used            end of the entry heap (offset within the page)
- * 12  int garbage         bytes of dead entries in the heap
- * 16  int tombstones      deleted slots
- * 32  int slots[n]        n = pageSize / 32; 0 = empty, -1 = deleted, else entry offset
- *     entry heap          entries appended, 8-byte aligned:
- *                         int hash, int stateId, int keyLength, int valueLength, key, value
+ *  0  int  localDepth   hash bits this page is responsible for
+ *  4  int  live         live entries
+ *  8  int  cellCount    C, fixed between rebuilds (any value &gt;= 2, chosen per page)
+ * 12  int  tombstones   deleted cells
+ * 16  int  heapTop      lowest byte of the entry heap, which grows down from the page end
+ * 20  int  garbage      dead heap bytes
+ * 64  cells[C], 32 bytes each (two per cache line), open addressing with linear probing:
+ *       0  long tag      (stateId + 1) &lt;&lt; 32 | h(k, n) as unsigned; 0 = empty, -1 = tombstone
+ *       8  long lengths  keyLength | valueLength &lt;&lt; 32
+ *      16  16 bytes      key then value, inline, when keyLength + valueLength &lt;= 16;
+ *                        otherwise int offset (within the page) of [key][value] in the heap
+ *     ... free ...
+ *     heap (8-byte aligned entries), from heapTop to the page end
  * </pre>
- * The slot of an entry comes from the high bits of h(k, n) (the directory uses the low bits), with
- * linear probing; slots stay at most 3/4 full. Only the owning writer thread calls these methods.
+ * <b>Why cells.</b> A long → long entry (and any entry of up to 16 key + value bytes, e.g. a short
+ * String → count) lives entirely in its 32-byte cell: a lookup touches one cache line, like an
+ * open-addressing primitive map, instead of a slot array and then an entry heap. Tag and lengths are
+ * always written and read as whole longs, so the layout needs no byte-order assumption.
+ * <p>
+ * <b>Why an adaptive cell count.</b> Pages of small entries want the page to be all cells, pages of
+ * large values want it to be all heap. When one side runs out the page is rebuilt (live entries only)
+ * with the space divided in proportion to what its entries use ({@link #cellsFor}); only when the
+ * entries no longer fit at all does the page split. The cell index is {@code (hash * C) >>> 32}
+ * (Lemire's reduction: the high hash bits, while the directory uses the low ones), so C needs not be a
+ * power of two. Cells stay at most 3/4 occupied (live + tombstones).
  */
 final class BucketPage
 {
     static final int LOCAL_DEPTH = 0;
     static final int LIVE = 4;
-    static final int USED = 8;
-    static final int GARBAGE = 12;
-    static final int TOMBSTONES = 16;
-    static final int SLOTS = 32;
-    static final int ENTRY_HASH = 0;
-    static final int ENTRY_STATE = 4;
-    static final int ENTRY_KEY_LENGTH = 8;
-    static final int ENTRY_VALUE_LENGTH = 12;
-    static final int ENTRY_KEY = 16;
-    static final int EMPTY = 0;
-    static final int DELETED = -1;
+    static final int CELL_COUNT = 8;
+    static final int TOMBSTONES = 12;
+    static final int HEAP_TOP = 16;
+    static final int GARBAGE = 20;
+    static final int CELLS = 64;
+    static final int CELL_SHIFT = 5;
+    static final int CELL_SIZE = 1 << CELL_SHIFT;
+    static final int CELL_TAG = 0;
+    static final int CELL_LENGTHS = 8;
+    static final int CELL_PAYLOAD = 16;
+    static final int INLINE_BYTES = 16;
+    static final long EMPTY = 0L;
+    static final long TOMBSTONE = -1L;
+    static final long LONG_LENGTHS = Long.BYTES | ((long)Long.BYTES << 32);
+    static final int MIN_CELLS = 2;
 
     private BucketPage()
     {
     }
 
-    static int slotCount(final int pageSize)
+    // ------------------------------------------------------------------ encoding
+
+    static long tag(final int hash, final int stateId)
     {
-        return pageSize >>> 5;
+        return ((long)(stateId + 1) << 32) | (hash & 0xFFFF_FFFFL);
     }
 
-    static int dataStart(final int pageSize)
+    static int hashOf(final long tag)
     {
-        return SLOTS + (slotCount(pageSize) << 2);
+        return (int)tag;
+    }
+
+    static int stateOf(final long tag)
+    {
+        return (int)(tag >>> 32) - 1;
+    }
+
+    static long lengths(final int keyLength, final int valueLength)
+    {
+        return (keyLength & 0xFFFF_FFFFL) | ((long)valueLength << 32);
+    }
+
+    static int keyLength(final long lengths)
+    {
+        return (int)lengths;
+    }
+
+    static int valueLength(final long lengths)
+    {
+        return (int)(lengths >>> 32);
+    }
+
+    static boolean isInline(final int keyLength, final int valueLength)
+    {
+        return keyLength + valueLength <= INLINE_BYTES;
     }
 
     /**
-     * @return the largest key + value a page accepts: a quarter of what a page holds, so that a split
-     * always makes room.
+     * @return heap bytes an entry needs: 0 when it lives inline in its cell.
+     */
+    static int heapLength(final int keyLength, final int valueLength)
+    {
+        return isInline(keyLength, valueLength) ? 0 : BitUtil.align(keyLength + valueLength, 8);
+    }
+
+    /**
+     * @return the largest key + value a page accepts: a quarter of the page, so that a few splits always
+     * make room.
      */
     static int maxEntryPayload(final int pageSize)
     {
-        return ((pageSize - dataStart(pageSize)) >>> 2) - ENTRY_KEY;
+        return ((pageSize - CELLS) >>> 2) - CELL_SIZE;
     }
 
-    static int entryLength(final int keyLength, final int valueLength)
+    static int cellCount(final DirectBuffer buffer, final int base)
     {
-        return BitUtil.align(ENTRY_KEY + keyLength + valueLength, 8);
+        return buffer.getInt(base + CELL_COUNT);
     }
 
-    static void init(final MutableDirectBuffer buffer, final int base, final int pageSize, final int localDepth)
-    {
-        buffer.setMemory(base, dataStart(pageSize), (byte)0);
-        buffer.putInt(base + LOCAL_DEPTH, localDepth);
-        buffer.putInt(base + USED, dataStart(pageSize));
-    }
+    // ------------------------------------------------------------------ lookup
 
-    private static int firstSlot(final int hash, final int slotMask)
+    private static int firstCell(final int hash, final int cellCount)
     {
-        return (hash * 0x9E3779B9 >>> 16) & slotMask;
+        return (int)(((hash & 0xFFFF_FFFFL) * cellCount) >>> 32);
     }
 
     /**
-     * @return the slot index of the entry, or -1.
+     * @return absolute offset of the cell of an 8-byte key, or -1: the long fast path, one cache line
+     * for an inline long → long entry.
      */
-    static int findSlot(
+    static int findLong(final DirectBuffer buffer, final int base, final long tag, final long key)
+    {
+        final int cellCount = buffer.getInt(base + CELL_COUNT);
+        int i = firstCell((int)tag, cellCount);
+        while (true)
+        {
+            final int c = base + CELLS + (i << CELL_SHIFT);
+            final long t = buffer.getLong(c + CELL_TAG);
+            if (t == tag)
+            {
+                final long lengths = buffer.getLong(c + CELL_LENGTHS);
+                if (lengths == LONG_LENGTHS)
+                {
+                    if (buffer.getLong(c + CELL_PAYLOAD) == key)
+                    {
+                        return c;
+                    }
+                }
+                else if (keyLength(lengths) == Long.BYTES && buffer.getLong(keyOffset(buffer, base, c, lengths)) == key)
+                {
+                    return c;
+                }
+            }
+            else if (t == EMPTY)
+            {
+                return -1;
+            }
+            if (++i == cellCount)
+            {
+                i = 0;
+            }
+        }
+    }
+
+    /**
+     * @return absolute offset of the cell holding the key, or -1.
+     */
+    static int find(
         final DirectBuffer buffer,
         final int base,
-        final int pageSize,
-        final int hash,
-        final int stateId,
+        final long tag,
         final DirectBuffer key,
         final int keyOffset,
         final int keyLength)
     {
-        final int slotMask = slotCount(pageSize) - 1;
-        int slot = firstSlot(hash, slotMask);
+        final int cellCount = buffer.getInt(base + CELL_COUNT);
+        int i = firstCell((int)tag, cellCount);
         while (true)
         {
-            final int entry = buffer.getInt(base + SLOTS + (slot << 2));
-            if (entry == EMPTY)
+            final int c = base + CELLS + (i << CELL_SHIFT);
+            final long t = buffer.getLong(c + CELL_TAG);
+            if (t == tag)
+            {
+                final long lengths = buffer.getLong(c + CELL_LENGTHS);
+                if (keyLength(lengths) == keyLength &&
+                    equalBytes(buffer, keyOffset(buffer, base, c, lengths), key, keyOffset, keyLength))
+                {
+                    return c;
+                }
+            }
+            else if (t == EMPTY)
             {
                 return -1;
             }
-            if (entry != DELETED)
+            if (++i == cellCount)
             {
-                final int e = base + entry;
-                if (buffer.getInt(e + ENTRY_HASH) == hash && buffer.getInt(e + ENTRY_STATE) == stateId &&
-                    buffer.getInt(e + ENTRY_KEY_LENGTH) == keyLength &&
-                    equalBytes(buffer, e + ENTRY_KEY, key, keyOffset, keyLength))
-                {
-                    return slot;
-                }
+                i = 0;
             }
-            slot = (slot + 1) & slotMask;
         }
     }
 
     /**
-     * The long-key fast path of {@link #findSlot}: compares 8 bytes as one long.
+     * @return absolute offset of the key bytes of the entry in cell {@code c}.
      */
-    static int findSlot(
-        final DirectBuffer buffer, final int base, final int pageSize, final int hash, final int stateId, final long key)
+    static int keyOffset(final DirectBuffer buffer, final int base, final int c, final long lengths)
     {
-        final int slotMask = slotCount(pageSize) - 1;
-        int slot = firstSlot(hash, slotMask);
-        while (true)
-        {
-            final int entry = buffer.getInt(base + SLOTS + (slot << 2));
-            if (entry == EMPTY)
-            {
-                return -1;
-            }
-            if (entry != DELETED)
-            {
-                final int e = base + entry;
-                if (buffer.getInt(e + ENTRY_HASH) == hash && buffer.getInt(e + ENTRY_STATE) == stateId &&
-                    buffer.getInt(e + ENTRY_KEY_LENGTH) == Long.BYTES && buffer.getLong(e + ENTRY_KEY) == key)
-                {
-                    return slot;
-                }
-            }
-            slot = (slot + 1) & slotMask;
-        }
-    }
-
-    static int entryAt(final DirectBuffer buffer, final int base, final int slot)
-    {
-        return buffer.getInt(base + SLOTS + (slot << 2));
+        return isInline(keyLength(lengths), valueLength(lengths)) ?
+            c + CELL_PAYLOAD : base + buffer.getInt(c + CELL_PAYLOAD);
     }
 
     /**
-     * @return true if an entry of this size fits without compaction or split.
+     * @return absolute offset of the value bytes of the entry in cell {@code c}.
      */
-    static boolean hasRoom(final DirectBuffer buffer, final int base, final int pageSize, final int length)
+    static int valueOffset(final DirectBuffer buffer, final int base, final int c)
     {
+        final long lengths = buffer.getLong(c + CELL_LENGTHS);
+        return keyOffset(buffer, base, c, lengths) + keyLength(lengths);
+    }
+
+    static int valueLength(final DirectBuffer buffer, final int c)
+    {
+        return valueLength(buffer.getLong(c + CELL_LENGTHS));
+    }
+
+    // ------------------------------------------------------------------ insert, remove
+
+    /**
+     * @return true if an entry of these lengths fits without a rebuild.
+     */
+    static boolean hasRoom(final DirectBuffer buffer, final int base, final int keyLength, final int valueLength)
+    {
+        final int cellCount = buffer.getInt(base + CELL_COUNT);
         final int occupied = buffer.getInt(base + LIVE) + buffer.getInt(base + TOMBSTONES);
-        return (occupied + 1) << 2 <= slotCount(pageSize) * 3 && buffer.getInt(base + USED) + length <= pageSize;
+        return (occupied + 1) << 2 <= cellCount * 3 &&
+            buffer.getInt(base + HEAP_TOP) - heapLength(keyLength, valueLength) >= CELLS + (cellCount << CELL_SHIFT);
     }
 
     /**
-     * @return true if compacting (dropping dead entries and tombstones) would make room.
+     * @return heap bytes of the live entries.
      */
-    static boolean roomAfterCompaction(final DirectBuffer buffer, final int base, final int pageSize, final int length)
+    static int liveHeapBytes(final DirectBuffer buffer, final int base, final int pageSize)
     {
-        final int live = buffer.getInt(base + LIVE);
-        final int liveBytes = buffer.getInt(base + USED) - dataStart(pageSize) - buffer.getInt(base + GARBAGE);
-        return (live + 1) << 2 <= slotCount(pageSize) * 3 && dataStart(pageSize) + liveBytes + length <= pageSize;
+        return pageSize - buffer.getInt(base + HEAP_TOP) - buffer.getInt(base + GARBAGE);
     }
 
     /**
-     * Appends an entry; the caller has checked {@link #hasRoom}. The value bytes are left for the
-     * caller to write at {@code entry + ENTRY_KEY + keyLength}.
+     * How many cells a page rebuilt for {@code entries} entries using {@code heapBytes} of heap gets:
+     * at least 4/3 of the entries, and of the space left a share proportional to what an entry costs
+     * in cells (~43 bytes at 3/4 occupancy) against what it costs in heap, keeping 1/16 for the heap.
      *
-     * @return offset of the entry within the page.
+     * @return the cell count, or -1 if the entries do not fit in one page.
      */
-    static int append(
+    static int cellsFor(final int pageSize, final int entries, final int heapBytes)
+    {
+        final int minCells = Math.max(MIN_CELLS, (entries * 4 + 2) / 3 + 1);
+        final long free = (long)pageSize - CELLS - heapBytes - ((long)minCells << CELL_SHIFT);
+        if (free < 0)
+        {
+            return -1;
+        }
+        final long heapPerEntry = entries == 0 ? 0 : heapBytes / entries;
+        final long cellCost = (CELL_SIZE * 4) / 3;
+        final long share = Math.min(free * 15 / 16, free * cellCost / (cellCost + heapPerEntry));
+        return minCells + (int)(share >>> CELL_SHIFT);
+    }
+
+    /**
+     * Initialises an empty page.
+     */
+    static void init(
+        final MutableDirectBuffer buffer, final int base, final int pageSize, final int localDepth, final int cellCount)
+    {
+        buffer.setMemory(base, CELLS + (cellCount << CELL_SHIFT), (byte)0);
+        buffer.putInt(base + LOCAL_DEPTH, localDepth);
+        buffer.putInt(base + CELL_COUNT, cellCount);
+        buffer.putInt(base + HEAP_TOP, pageSize);
+    }
+
+    /**
+     * Inserts an entry whose key is absent; the caller has checked {@link #hasRoom}. The key is
+     * written; the value is left for the caller at {@link #valueOffset}.
+     *
+     * @return absolute offset of the new entry's cell.
+     */
+    static int insert(
         final MutableDirectBuffer buffer,
         final int base,
-        final int pageSize,
-        final int hash,
-        final int stateId,
+        final long tag,
         final DirectBuffer key,
         final int keyOffset,
         final int keyLength,
         final int valueLength)
     {
-        final int entry = buffer.getInt(base + USED);
-        final int e = base + entry;
-        buffer.putInt(e + ENTRY_HASH, hash);
-        buffer.putInt(e + ENTRY_STATE, stateId);
-        buffer.putInt(e + ENTRY_KEY_LENGTH, keyLength);
-        buffer.putInt(e + ENTRY_VALUE_LENGTH, valueLength);
+        final int c = freeCell(buffer, base, tag);
+        buffer.putLong(c + CELL_LENGTHS, lengths(keyLength, valueLength));
+        final int keyAt;
+        if (isInline(keyLength, valueLength))
+        {
+            buffer.putLong(c + CELL_PAYLOAD, 0L);
+            buffer.putLong(c + CELL_PAYLOAD + 8, 0L);
+            keyAt = c + CELL_PAYLOAD;
+        }
+        else
+        {
+            final int heapTop = buffer.getInt(base + HEAP_TOP) - heapLength(keyLength, valueLength);
+            buffer.putInt(base + HEAP_TOP, heapTop);
+            buffer.putInt(c + CELL_PAYLOAD, heapTop);
+            keyAt = base + heapTop;
+        }
         if (keyLength > 0)
         {
-            buffer.putBytes(e + ENTRY_KEY, key, keyOffset, keyLength);
+            buffer.putBytes(keyAt, key, keyOffset, keyLength);
         }
-        link(buffer, base, pageSize, hash, entry);
-        buffer.putInt(base + USED, entry + entryLength(keyLength, valueLength));
+        buffer.putLong(c + CELL_TAG, tag);
         buffer.putInt(base + LIVE, buffer.getInt(base + LIVE) + 1);
-        return entry;
-    }
-
-    private static void link(final MutableDirectBuffer buffer, final int base, final int pageSize, final int hash,
-        final int entry)
-    {
-        final int slotMask = slotCount(pageSize) - 1;
-        int slot = firstSlot(hash, slotMask);
-        while (true)
-        {
-            final int current = buffer.getInt(base + SLOTS + (slot << 2));
-            if (current == EMPTY || current == DELETED)
-            {
-                if (current == DELETED)
-                {
-                    buffer.putInt(base + TOMBSTONES, buffer.getInt(base + TOMBSTONES) - 1);
-                }
-                buffer.putInt(base + SLOTS + (slot << 2), entry);
-                return;
-            }
-            slot = (slot + 1) & slotMask;
-        }
-    }
-
-    static void remove(final MutableDirectBuffer buffer, final int base, final int slot)
-    {
-        final int entry = buffer.getInt(base + SLOTS + (slot << 2));
-        final int e = base + entry;
-        final int length = entryLength(buffer.getInt(e + ENTRY_KEY_LENGTH), buffer.getInt(e + ENTRY_VALUE_LENGTH));
-        buffer.putInt(base + SLOTS + (slot << 2), DELETED);
-        buffer.putInt(base + LIVE, buffer.getInt(base + LIVE) - 1);
-        buffer.putInt(base + TOMBSTONES, buffer.getInt(base + TOMBSTONES) + 1);
-        buffer.putInt(base + GARBAGE, buffer.getInt(base + GARBAGE) + length);
+        return c;
     }
 
     /**
-     * Rebuilds the page from the entries of {@code source} that {@code keep} accepts: no garbage, no
-     * tombstones. Source and target must not overlap.
+     * Inserts an absent long key with an 8-byte value; the caller has checked {@link #hasRoom}.
      *
-     * @param keepBit  a hash bit: keep entries whose hash has it set ({@code keepSet}) or clear; -1 keeps all.
+     * @return absolute offset of the new entry's cell.
      */
-    static void copyEntries(
+    static int insertLong(final MutableDirectBuffer buffer, final int base, final long tag, final long key,
+        final long value)
+    {
+        final int c = freeCell(buffer, base, tag);
+        buffer.putLong(c + CELL_LENGTHS, LONG_LENGTHS);
+        buffer.putLong(c + CELL_PAYLOAD, key);
+        buffer.putLong(c + CELL_PAYLOAD + Long.BYTES, value);
+        buffer.putLong(c + CELL_TAG, tag);
+        buffer.putInt(base + LIVE, buffer.getInt(base + LIVE) + 1);
+        return c;
+    }
+
+    private static int freeCell(final MutableDirectBuffer buffer, final int base, final long tag)
+    {
+        final int cellCount = buffer.getInt(base + CELL_COUNT);
+        int i = firstCell((int)tag, cellCount);
+        while (true)
+        {
+            final int c = base + CELLS + (i << CELL_SHIFT);
+            final long t = buffer.getLong(c + CELL_TAG);
+            if (t == EMPTY)
+            {
+                return c;
+            }
+            if (t == TOMBSTONE)
+            {
+                buffer.putInt(base + TOMBSTONES, buffer.getInt(base + TOMBSTONES) - 1);
+                return c;
+            }
+            if (++i == cellCount)
+            {
+                i = 0;
+            }
+        }
+    }
+
+    /**
+     * Changes the value length of an entry in place if its storage allows (both inline, or the same
+     * aligned heap size); the caller then writes the value at {@link #valueOffset}.
+     *
+     * @return true if done, false if the entry must be removed and inserted again.
+     */
+    static boolean resizeInPlace(final MutableDirectBuffer buffer, final int c, final int valueLength)
+    {
+        final long lengths = buffer.getLong(c + CELL_LENGTHS);
+        final int keyLength = keyLength(lengths);
+        final int oldValueLength = valueLength(lengths);
+        if (isInline(keyLength, oldValueLength) != isInline(keyLength, valueLength) ||
+            heapLength(keyLength, oldValueLength) != heapLength(keyLength, valueLength))
+        {
+            return false;
+        }
+        buffer.putLong(c + CELL_LENGTHS, lengths(keyLength, valueLength));
+        return true;
+    }
+
+    /**
+     * Removes the entry in cell {@code c}: the cell becomes a tombstone (or empty, if it ends a probe
+     * chain), its heap bytes garbage.
+     */
+    static void remove(final MutableDirectBuffer buffer, final int base, final int c)
+    {
+        final long lengths = buffer.getLong(c + CELL_LENGTHS);
+        buffer.putInt(base + GARBAGE,
+            buffer.getInt(base + GARBAGE) + heapLength(keyLength(lengths), valueLength(lengths)));
+        buffer.putInt(base + LIVE, buffer.getInt(base + LIVE) - 1);
+        final int cellCount = buffer.getInt(base + CELL_COUNT);
+        final int index = (c - base - CELLS) >>> CELL_SHIFT;
+        final int next = base + CELLS + ((index + 1 == cellCount ? 0 : index + 1) << CELL_SHIFT);
+        if (buffer.getLong(next + CELL_TAG) == EMPTY)
+        {
+            // no probe chain runs through this cell: it may become empty, not a tombstone
+            buffer.putLong(c + CELL_TAG, EMPTY);
+        }
+        else
+        {
+            buffer.putLong(c + CELL_TAG, TOMBSTONE);
+            buffer.putInt(base + TOMBSTONES, buffer.getInt(base + TOMBSTONES) + 1);
+        }
+    }
+
+    // ------------------------------------------------------------------ rebuild, split
+
+    /**
+     * Rebuilds a page from the live entries of {@code source} that {@code keepBit} selects: no garbage,
+     * no tombstones, the cell count chosen for what it holds plus {@code reserveHeap} bytes.
+     *
+     * @param keepBit     keep entries whose hash has this bit set ({@code keepSet}) or clear; -1 keeps all.
+     * @param reserve     size the page for one more entry, about to be inserted.
+     * @param reserveHeap heap bytes of that entry (0 if inline).
+     */
+    static void rebuild(
         final DirectBuffer source,
         final int sourceBase,
         final MutableDirectBuffer target,
@@ -243,32 +421,79 @@ final class BucketPage
         final int pageSize,
         final int localDepth,
         final int keepBit,
-        final boolean keepSet)
+        final boolean keepSet,
+        final boolean reserve,
+        final int reserveHeap)
     {
-        init(target, targetBase, pageSize, localDepth);
-        final int slots = slotCount(pageSize);
-        for (int slot = 0; slot < slots; slot++)
+        final int sourceCells = source.getInt(sourceBase + CELL_COUNT);
+        int entries = 0;
+        int heapBytes = reserve ? reserveHeap : 0;
+        for (int i = 0; i < sourceCells; i++)
         {
-            final int entry = source.getInt(sourceBase + SLOTS + (slot << 2));
-            if (entry == EMPTY || entry == DELETED)
+            final int c = sourceBase + CELLS + (i << CELL_SHIFT);
+            final long tag = source.getLong(c + CELL_TAG);
+            if (keeps(tag, keepBit, keepSet))
             {
-                continue;
+                final long lengths = source.getLong(c + CELL_LENGTHS);
+                entries++;
+                heapBytes += heapLength(keyLength(lengths), valueLength(lengths));
             }
-            final int e = sourceBase + entry;
-            final int hash = source.getInt(e + ENTRY_HASH);
-            if (keepBit >= 0 && (((hash >>> keepBit) & 1) == 1) != keepSet)
-            {
-                continue;
-            }
-            final int keyLength = source.getInt(e + ENTRY_KEY_LENGTH);
-            final int valueLength = source.getInt(e + ENTRY_VALUE_LENGTH);
-            final int length = entryLength(keyLength, valueLength);
-            final int newEntry = target.getInt(targetBase + USED);
-            target.putBytes(targetBase + newEntry, source, e, length);
-            link(target, targetBase, pageSize, hash, newEntry);
-            target.putInt(targetBase + USED, newEntry + length);
-            target.putInt(targetBase + LIVE, target.getInt(targetBase + LIVE) + 1);
         }
+        int cellCount = reserve ? cellsFor(pageSize, entries + 1, heapBytes) : -1;
+        if (cellCount < 0)
+        {
+            cellCount = cellsFor(pageSize, entries, heapBytes - (reserve ? reserveHeap : 0));
+        }
+        init(target, targetBase, pageSize, localDepth, cellCount);
+        for (int i = 0; i < sourceCells; i++)
+        {
+            final int c = sourceBase + CELLS + (i << CELL_SHIFT);
+            final long tag = source.getLong(c + CELL_TAG);
+            if (!keeps(tag, keepBit, keepSet))
+            {
+                continue;
+            }
+            final long lengths = source.getLong(c + CELL_LENGTHS);
+            final int keyLength = keyLength(lengths);
+            final int valueLength = valueLength(lengths);
+            final int n = freeCell(target, targetBase, tag);
+            target.putLong(n + CELL_LENGTHS, lengths);
+            if (isInline(keyLength, valueLength))
+            {
+                target.putBytes(n + CELL_PAYLOAD, source, c + CELL_PAYLOAD, INLINE_BYTES);
+            }
+            else
+            {
+                final int length = heapLength(keyLength, valueLength);
+                final int heapTop = target.getInt(targetBase + HEAP_TOP) - length;
+                target.putBytes(targetBase + heapTop, source, sourceBase + source.getInt(c + CELL_PAYLOAD), length);
+                target.putInt(targetBase + HEAP_TOP, heapTop);
+                target.putInt(n + CELL_PAYLOAD, heapTop);
+            }
+            target.putLong(n + CELL_TAG, tag);
+        }
+        target.putInt(targetBase + LIVE, entries);
+    }
+
+    /**
+     * @return true if rebuilding the page (dropping garbage and tombstones, re-dividing cells and heap)
+     * would make room for an entry of these lengths.
+     */
+    static boolean roomAfterRebuild(final DirectBuffer buffer, final int base, final int pageSize,
+        final int keyLength, final int valueLength)
+    {
+        return cellsFor(pageSize, buffer.getInt(base + LIVE) + 1,
+            liveHeapBytes(buffer, base, pageSize) + heapLength(keyLength, valueLength)) > 0;
+    }
+
+    private static boolean keeps(final long tag, final int keepBit, final boolean keepSet)
+    {
+        return tag != EMPTY && tag != TOMBSTONE && (keepBit < 0 || (((hashOf(tag) >>> keepBit) & 1) == 1) == keepSet);
+    }
+
+    static boolean isLive(final long tag)
+    {
+        return tag != EMPTY && tag != TOMBSTONE;
     }
 
     private static boolean equalBytes(

@@ -23,16 +23,12 @@ final class KeyGroupDirectory
     }
 
     /**
-     * @return the distinct pages of the table, for iteration.
+     * @return the current array, to iterate without allocating: a page of local depth d appears first
+     * at an index below {@code 2^d}, so an index at or above it is a repeat. Valid until the next change.
      */
-    int[] pagesForIteration()
+    int[] pages()
     {
-        return distinct(pages);
-    }
-
-    static int[] distinct(final int[] pages)
-    {
-        return java.util.Arrays.stream(pages).distinct().toArray();
+        return pages;
     }
 
     int depth()

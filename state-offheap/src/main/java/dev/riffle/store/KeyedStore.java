@@ -2,40 +2,239 @@ package dev.riffle.store;
 
 import org.agrona.DirectBuffer;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
 /**
- * Byte-oriented keyed tables by key group and state, owned by one writer thread: what the engine's
- * off-heap state backends need from a store. {@link PagedKeyedStore} is the default;
- * {@link dev.riffle.store.chronicle.ChronicleKeyedStore} the Chronicle Map alternative.
+ * Keyed tables by key group and state, off the Java heap: what the engine's keyed state backends code
+ * against. {@link PagedKeyedStore} is the default (copy-on-write, incremental snapshots);
+ * {@link dev.riffle.store.chronicle.ChronicleKeyedStore} the Chronicle Map alternative (synchronous
+ * full copies).
+ * <p>
+ * <b>Addressing.</b> An entry is addressed by (key group, state id, key). Key groups are ints of the
+ * store's range [{@link #firstKeyGroup()}, {@link #lastKeyGroup()}] computed by the caller from the key
+ * (the store never hashes a key to its key group, so that all states of a key move together when a job
+ * is rescaled); state ids come from {@link #registerState(String)}. A key group outside the range is
+ * rejected with {@link IllegalArgumentException}.
+ * <p>
+ * <b>Threading.</b> One writer thread owns a store: every method is called by it, and only by it.
+ * Snapshots are written by a thread of the store's own; their results arrive through futures.
+ * <p>
+ * <b>Buffers.</b> Keys and values are passed as (buffer, offset, length) and copied in; the caller keeps
+ * ownership. What the store hands out ({@link ValueView}, the buffers passed to an {@link EntryVisitor})
+ * points into the store and is valid only until the next mutation of the store; never write through it.
+ * <p>
+ * <b>Fixed-size values.</b> The {@code long} methods read and write an 8-byte value in native byte
+ * order. A long key is the same entry as its 8 bytes in native order passed as a byte key, so both paths
+ * see the same entries. Using them on an entry whose value is not 8 bytes long throws
+ * {@link IllegalStateException}.
  */
 public interface KeyedStore extends AutoCloseable
 {
     /**
+     * @return first key group of the store's range.
+     */
+    int firstKeyGroup();
+
+    /**
+     * @return last key group of the store's range (inclusive).
+     */
+    int lastKeyGroup();
+
+    /**
+     * Registers a state name, or finds it again.
+     *
      * @param name state name.
-     * @return its id, stable for the store's life and across snapshot and restore.
+     * @return its id, a small int, stable for the store's life and recorded by name in snapshots.
      */
     int registerState(String name);
 
     /**
-     * @return a view of the value, valid until the next mutation; null if absent.
+     * @return registered state names, indexed by state id.
+     */
+    List<String> stateNames();
+
+    // ------------------------------------------------------------------ long key → long value
+
+    /**
+     * @param keyGroup     key group of the key.
+     * @param stateId      from {@link #registerState}.
+     * @param key          the key.
+     * @param missingValue returned when the key is absent.
+     * @return the value, or {@code missingValue}.
+     */
+    long getLong(int keyGroup, int stateId, long key, long missingValue);
+
+    /**
+     * Stores an 8-byte value, in place if the key exists.
+     *
+     * @param keyGroup key group of the key.
+     * @param stateId  from {@link #registerState}.
+     * @param key      the key.
+     * @param value    the value.
+     */
+    void putLong(int keyGroup, int stateId, long key, long value);
+
+    /**
+     * Adds to the 8-byte value in place; a missing key counts as 0.
+     *
+     * @param keyGroup key group of the key.
+     * @param stateId  from {@link #registerState}.
+     * @param key      the key.
+     * @param delta    what to add.
+     * @return the new value.
+     */
+    long addLong(int keyGroup, int stateId, long key, long delta);
+
+    /**
+     * @param keyGroup key group of the key.
+     * @param stateId  from {@link #registerState}.
+     * @param key      the key.
+     * @return true if the key was present.
+     */
+    boolean removeLong(int keyGroup, int stateId, long key);
+
+    // ------------------------------------------------------------------ byte key → long value
+
+    /**
+     * @param keyGroup     key group of the key.
+     * @param stateId      from {@link #registerState}.
+     * @param key          buffer holding the key.
+     * @param keyOffset    where it starts.
+     * @param keyLength    its length, 0 or more.
+     * @param missingValue returned when the key is absent.
+     * @return the 8-byte value, or {@code missingValue}.
+     */
+    long getLong(int keyGroup, int stateId, DirectBuffer key, int keyOffset, int keyLength, long missingValue);
+
+    /**
+     * Stores an 8-byte value under a byte key, in place if the key exists with an 8-byte value.
+     *
+     * @param keyGroup  key group of the key.
+     * @param stateId   from {@link #registerState}.
+     * @param key       buffer holding the key.
+     * @param keyOffset where it starts.
+     * @param keyLength its length, 0 or more.
+     * @param value     the value.
+     */
+    void putLong(int keyGroup, int stateId, DirectBuffer key, int keyOffset, int keyLength, long value);
+
+    /**
+     * Adds to an 8-byte value in place, e.g. a String → count counter; a missing key counts as 0.
+     *
+     * @param keyGroup  key group of the key.
+     * @param stateId   from {@link #registerState}.
+     * @param key       buffer holding the key.
+     * @param keyOffset where it starts.
+     * @param keyLength its length, 0 or more.
+     * @param delta     what to add.
+     * @return the new value.
+     */
+    long addLong(int keyGroup, int stateId, DirectBuffer key, int keyOffset, int keyLength, long delta);
+
+    // ------------------------------------------------------------------ byte key → byte value
+
+    /**
+     * @param keyGroup  key group of the key.
+     * @param stateId   from {@link #registerState}.
+     * @param key       buffer holding the key.
+     * @param keyOffset where it starts.
+     * @param keyLength its length, 0 or more.
+     * @return a reused view of the value, valid until the next mutation of the store; null if absent.
      */
     ValueView get(int keyGroup, int stateId, DirectBuffer key, int keyOffset, int keyLength);
 
     /**
-     * Stores a value.
+     * Stores a value, in place when the key exists with a value of the same length.
+     *
+     * @param keyGroup    key group of the key.
+     * @param stateId     from {@link #registerState}.
+     * @param key         buffer holding the key.
+     * @param keyOffset   where it starts.
+     * @param keyLength   its length, 0 or more.
+     * @param value       buffer holding the value.
+     * @param valueOffset where it starts.
+     * @param valueLength its length, 0 or more.
+     * @throws IllegalArgumentException if key plus value exceed {@link #maxEntrySize()}.
      */
     void put(int keyGroup, int stateId, DirectBuffer key, int keyOffset, int keyLength,
         DirectBuffer value, int valueOffset, int valueLength);
 
     /**
+     * @param keyGroup  key group of the key.
+     * @param stateId   from {@link #registerState}.
+     * @param key       buffer holding the key.
+     * @param keyOffset where it starts.
+     * @param keyLength its length, 0 or more.
      * @return true if the key was present.
      */
     boolean remove(int keyGroup, int stateId, DirectBuffer key, int keyOffset, int keyLength);
 
     /**
-     * Visits the entries of one state (stateId &lt; 0: all) in one key group.
+     * @return the largest key length plus value length one entry may have.
+     */
+    int maxEntrySize();
+
+    // ------------------------------------------------------------------ iteration
+
+    /**
+     * Visits the entries of one state in one key group, in no particular order, without allocating.
+     * The visitor must not modify the store.
+     *
+     * @param keyGroup the key group.
+     * @param stateId  the state, or -1 for every state.
+     * @param visitor  receives each entry.
      */
     void forEach(int keyGroup, int stateId, EntryVisitor visitor);
 
+    /**
+     * Visits the entries of one state in a range of key groups (e.g. all timers of a state).
+     *
+     * @param firstKeyGroup first key group, inside the store's range.
+     * @param lastKeyGroup  last key group (inclusive), inside the store's range.
+     * @param stateId       the state, or -1 for every state.
+     * @param visitor       receives each entry.
+     */
+    default void forEach(final int firstKeyGroup, final int lastKeyGroup, final int stateId, final EntryVisitor visitor)
+    {
+        for (int keyGroup = firstKeyGroup; keyGroup <= lastKeyGroup; keyGroup++)
+        {
+            forEach(keyGroup, stateId, visitor);
+        }
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    /**
+     * Starts a snapshot of the store as it is now and returns at once; the store's snapshot thread
+     * writes it to {@code targetDirectory} while the writer goes on. Successive snapshots into the same
+     * directory are incremental: their manifests refer to unchanged page files of earlier ones (see
+     * {@link #subsume(long)}). How much the writer pays depends on the store: O(1) plus copy-on-write
+     * for {@link PagedKeyedStore}, a full copy for the Chronicle store.
+     *
+     * @param snapshotId      caller's id, increasing; names the manifest
+     *                        ({@code <store>-<snapshotId>.manifest} in {@code targetDirectory}).
+     * @param targetDirectory where the manifest and data files go; created if absent.
+     * @return the running snapshot; its {@link SnapshotHandle#result()} completes when the manifest is
+     * durable, or exceptionally.
+     */
+    SnapshotHandle snapshot(long snapshotId, Path targetDirectory);
+
+    /**
+     * Releases a completed snapshot taken with {@link #snapshot(long, Path)}: its manifest is deleted, and
+     * so is every data file no other retained snapshot (nor the next incremental snapshot) refers to.
+     * Runs on the snapshot thread, after snapshots already started.
+     *
+     * @param snapshotId the snapshot to release; unknown ids are ignored.
+     * @return completes with the number of files deleted.
+     */
+    CompletableFuture<Integer> subsume(long snapshotId);
+
+    /**
+     * Releases the store's memory and deletes its working files — after a snapshot still being written
+     * is done with them. The store must not be used afterwards.
+     */
     @Override
     void close();
 }

@@ -4,37 +4,38 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Keyed tables off the Java heap, grouped by key group, in memory-mapped pages: the default keyed
- * state store of Riffle.
+ * Keyed tables off the Java heap, grouped by key group, in memory-mapped pages: the default
+ * {@link KeyedStore} of Riffle.
  * <p>
  * <b>Layout.</b> Each key group of the store's range has its own extendible hash table: a directory
- * indexed by the low bits of h(k, n) ({@link EntryHash}: key bytes k, state id n) pointing to bucket
- * pages ({@link BucketPage}) in a {@link PageArena}. A full page splits in two by the next hash bit;
- * the directory doubles when a page is as deep as it. Growth is one page at a time — no rehash of the
- * table, so the worst operation is one page split (a 64 KiB copy) or one directory doubling (a few
- * KiB for any realistic key group).
+ * ({@link KeyGroupDirectory}) indexed by the low bits of h(k, n) ({@link EntryHash}: key bytes k, state
+ * id n) pointing to bucket pages ({@link BucketPage}) in a {@link PageArena}. A page that runs out of
+ * room is rebuilt (if dead entries or a better cell/heap division make room) or split in two by the next
+ * hash bit; the directory doubles when a page is as deep as it. Growth is one page at a time, never a
+ * rehash of a table, so the worst operation is one page split or one directory doubling: microseconds.
  * <p>
- * <b>Snapshots</b> ({@link #snapshot(long)}) cost the writer O(number of key groups): they bump an
- * epoch and capture the directories' array references. Afterwards the first write to a page that
- * the snapshot has not captured yet copies it first ({@link PageCaptures}); a snapshot thread
- * captures and writes the rest, and only pages changed since the last completed snapshot are
- * written — the others are referenced in the files of earlier snapshots.
+ * <b>Snapshots.</b> {@link #snapshot(long)} costs the writer O(number of key groups): it bumps an epoch
+ * and captures the directories' array references. Afterwards the first write to a page the snapshot has
+ * not captured yet copies it first ({@link StoreSnapshot#captureForWriter}); the snapshot thread
+ * captures and writes the rest. Only pages changed since the last completed snapshot are written —
+ * the others are referenced in the files of earlier snapshots. {@link #snapshot(long, Path)} runs the
+ * whole protocol on the store's own snapshot thread ({@link SnapshotService}).
  * <p>
- * <b>Threading.</b> One writer thread owns the store: every method but those of a {@link StoreSnapshot}
- * is called by it. One snapshot at a time may be written by another thread concurrently.
+ * <b>Threading.</b> One writer thread owns the store: every public method but those of a
+ * {@link StoreSnapshot} is called by it. Snapshots are written by one other thread at a time.
  * <p>
- * <b>Buffers.</b> Keys and values are passed as (buffer, offset, length) and copied in; a
- * {@link ValueView} returned by {@link #get} points into the store and is valid until the next
- * mutation. Key groups outside the range, entries larger than {@link StoreOptions#maxEntrySize()}
- * and unknown state ids are rejected with {@link IllegalArgumentException}.
+ * <b>Hot path.</b> get/put/add/remove allocate nothing, take no lock and make no system call; a write
+ * costs one plain epoch check per page ({@link #beforeWrite}) unless a snapshot still needs the page.
+ * State ids are not checked on the hot path: use those {@link #registerState} returned.
  */
 public final class PagedKeyedStore implements KeyedStore
 {
@@ -45,14 +46,17 @@ public final class PagedKeyedStore implements KeyedStore
     final PageCaptures captures = new PageCaptures();
     final KeyGroupDirectory[] directories;
     final Map<String, Integer> stateIds = new LinkedHashMap<>();
+    final CopyPool copyPool;
+    final SnapshotLineage lineage = new SnapshotLineage();
     private final int pageSize;
     private final int maxEntry;
     private final UnsafeBuffer scratch;
-    private final UnsafeBuffer longKey = new UnsafeBuffer(new byte[Long.BYTES]);
+    private final UnsafeBuffer longValue = new UnsafeBuffer(new byte[Long.BYTES]);
     private final ValueView view = new ValueView();
-    final CopyPool copyPool;
-    final SnapshotLineage lineage = new SnapshotLineage();
+    private final SnapshotService snapshots;
+    /** Writer's epoch: incremented by every snapshot; the snapshot thread reads only its snapshot's copy. */
     long epoch;
+    /** Written by the snapshot thread when a snapshot completes (volatile store), read by the writer. */
     private volatile long lastCompletedEpoch;
     private StoreSnapshot activeForWriter;
 
@@ -69,18 +73,19 @@ public final class PagedKeyedStore implements KeyedStore
         this.pageSize = options.pageSize();
         this.maxEntry = options.maxEntrySize();
         this.arena = new PageArena(workDirectory, options.pageSize(), options.pagesPerSegment());
-        this.scratch = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(pageSize));
+        this.scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
         this.directories = new KeyGroupDirectory[lastKeyGroup - firstKeyGroup + 1];
         this.copyPool = new CopyPool(pageSize);
+        this.snapshots = new SnapshotService(this);
     }
 
     /**
      * Opens an empty store.
      *
-     * @param workDirectory  directory for the memory-mapped pages; deleted on close.
-     * @param firstKeyGroup  first key group of the range.
-     * @param lastKeyGroup   last key group of the range (inclusive).
-     * @param options        page sizing.
+     * @param workDirectory directory for the memory-mapped pages; created; deleted on close.
+     * @param firstKeyGroup first key group of the range.
+     * @param lastKeyGroup  last key group of the range (inclusive).
+     * @param options       page sizing.
      * @return the store.
      * @throws IOException if the directory cannot be created.
      */
@@ -97,37 +102,65 @@ public final class PagedKeyedStore implements KeyedStore
     }
 
     /**
-     * @param name state name.
-     * @return its id in this store (the same for the same name, stable across snapshot and restore).
+     * Restores a store from manifests written by {@link #snapshot(long, Path)} (data files next to each
+     * manifest): all of their key groups in the range, e.g. the key groups of one new instance of a
+     * rescaled job from the snapshots of every old instance.
+     *
+     * @param manifests     manifests, each covering other key groups.
+     * @param workDirectory directory for the new store's pages.
+     * @param firstKeyGroup first key group of the new store.
+     * @param lastKeyGroup  last key group of the new store (inclusive).
+     * @param options       page sizing; the page size must be the snapshots'.
+     * @return the restored store; key groups no manifest covers are empty.
+     * @throws CorruptSnapshotException naming a missing, truncated or damaged file.
+     * @throws IOException              on another read failure, or mismatching snapshots.
      */
+    public static PagedKeyedStore restore(final List<Path> manifests, final Path workDirectory,
+        final int firstKeyGroup, final int lastKeyGroup, final StoreOptions options) throws IOException
+    {
+        final List<StoreRestore.Source> sources = new ArrayList<>();
+        for (final Path manifest : manifests)
+        {
+            sources.add(new StoreRestore.Source(manifest, manifest.toAbsolutePath().getParent()));
+        }
+        return StoreRestore.restore(workDirectory, firstKeyGroup, lastKeyGroup, options, sources);
+    }
+
     @Override
     public int registerState(final String name)
     {
-        return stateIds.computeIfAbsent(name, n -> stateIds.size());
+        final Integer id = stateIds.get(name);
+        if (null != id)
+        {
+            return id;
+        }
+        final int next = stateIds.size();
+        stateIds.put(name, next);
+        return next;
     }
 
-    /**
-     * @return state names by id.
-     */
+    @Override
     public List<String> stateNames()
     {
-        return Collections.unmodifiableList(new ArrayList<>(stateIds.keySet()));
+        return List.copyOf(stateIds.keySet());
     }
 
-    /**
-     * @return first key group of the range.
-     */
+    @Override
     public int firstKeyGroup()
     {
         return firstKeyGroup;
     }
 
-    /**
-     * @return last key group of the range.
-     */
+    @Override
     public int lastKeyGroup()
     {
         return lastKeyGroup;
+    }
+
+    @Override
+    public int maxEntrySize()
+    {
+        return maxEntry;
     }
 
     /**
@@ -140,96 +173,159 @@ public final class PagedKeyedStore implements KeyedStore
 
     // ---------------------------------------------------------------- long keys, long values
 
-    /**
-     * @return the value stored under a long key, or {@code missingValue}.
-     */
+    @Override
     public long getLong(final int keyGroup, final int stateId, final long key, final long missingValue)
     {
         final int hash = EntryHash.hash(stateId, key);
         final int page = directory(keyGroup).pageFor(hash);
         final UnsafeBuffer buffer = arena.buffer(page);
-        final int base = arena.offset(page);
-        final int slot = BucketPage.findSlot(buffer, base, pageSize, hash, stateId, key);
-        if (slot < 0)
-        {
-            return missingValue;
-        }
-        final int e = base + BucketPage.entryAt(buffer, base, slot);
-        return buffer.getLong(e + BucketPage.ENTRY_KEY + Long.BYTES);
+        final int c = BucketPage.findLong(buffer, arena.offset(page), BucketPage.tag(hash, stateId), key);
+        return c < 0 ? missingValue : buffer.getLong(inlineLongValue(buffer, c));
     }
 
-    /**
-     * Stores an 8-byte value under a long key, in place if the key exists.
-     */
+    @Override
     public void putLong(final int keyGroup, final int stateId, final long key, final long value)
-    {
-        final int entry = findOrInsertLong(keyGroup, stateId, key);
-        writableBuffer.putLong(entry + BucketPage.ENTRY_KEY + Long.BYTES, value);
-    }
-
-    /**
-     * Adds to the 8-byte value under a long key in place; a missing key counts as 0.
-     *
-     * @return the new value.
-     */
-    public long addLong(final int keyGroup, final int stateId, final long key, final long delta)
-    {
-        final int entry = findOrInsertLong(keyGroup, stateId, key);
-        final int valueOffset = entry + BucketPage.ENTRY_KEY + Long.BYTES;
-        final long value = writableBuffer.getLong(valueOffset) + delta;
-        writableBuffer.putLong(valueOffset, value);
-        return value;
-    }
-
-    /**
-     * @return true if the key was present.
-     */
-    public boolean removeLong(final int keyGroup, final int stateId, final long key)
-    {
-        longKey.putLong(0, key);
-        return remove(keyGroup, stateId, longKey, 0, Long.BYTES);
-    }
-
-    private UnsafeBuffer writableBuffer;
-
-    /**
-     * @return absolute offset of the entry in {@link #writableBuffer}, its page made writable.
-     */
-    private int findOrInsertLong(final int keyGroup, final int stateId, final long key)
     {
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
+        final long tag = BucketPage.tag(hash, stateId);
         final int page = directory.pageFor(hash);
         final UnsafeBuffer buffer = arena.buffer(page);
         final int base = arena.offset(page);
-        final int slot = BucketPage.findSlot(buffer, base, pageSize, hash, stateId, key);
-        if (slot >= 0)
+        final int c = BucketPage.findLong(buffer, base, tag, key);
+        if (c >= 0)
         {
-            final int e = base + BucketPage.entryAt(buffer, base, slot);
-            if (buffer.getInt(e + BucketPage.ENTRY_VALUE_LENGTH) == Long.BYTES)
-            {
-                beforeWrite(page);
-                writableBuffer = buffer;
-                return e;
-            }
             beforeWrite(page);
-            BucketPage.remove(buffer, base, slot);
+            if (buffer.getLong(c + BucketPage.CELL_LENGTHS) == BucketPage.LONG_LENGTHS)
+            {
+                buffer.putLong(c + BucketPage.CELL_PAYLOAD + Long.BYTES, value);
+                return;
+            }
+            BucketPage.remove(buffer, base, c);
         }
-        longKey.putLong(0, key);
-        final int newPage = pageWithRoom(directory, hash, BucketPage.entryLength(Long.BYTES, Long.BYTES));
-        final UnsafeBuffer target = arena.buffer(newPage);
-        final int targetBase = arena.offset(newPage);
-        final int entry = BucketPage.append(target, targetBase, pageSize, hash, stateId, longKey, 0, Long.BYTES, Long.BYTES);
-        target.putLong(targetBase + entry + BucketPage.ENTRY_KEY + Long.BYTES, 0L);
-        writableBuffer = target;
-        return targetBase + entry;
+        insertLong(directory, hash, tag, key, value);
+    }
+
+    @Override
+    public long addLong(final int keyGroup, final int stateId, final long key, final long delta)
+    {
+        final KeyGroupDirectory directory = directory(keyGroup);
+        final int hash = EntryHash.hash(stateId, key);
+        final long tag = BucketPage.tag(hash, stateId);
+        final int page = directory.pageFor(hash);
+        final UnsafeBuffer buffer = arena.buffer(page);
+        final int c = BucketPage.findLong(buffer, arena.offset(page), tag, key);
+        if (c >= 0)
+        {
+            final int at = inlineLongValue(buffer, c);
+            beforeWrite(page);
+            final long value = buffer.getLong(at) + delta;
+            buffer.putLong(at, value);
+            return value;
+        }
+        insertLong(directory, hash, tag, key, delta);
+        return delta;
+    }
+
+    @Override
+    public boolean removeLong(final int keyGroup, final int stateId, final long key)
+    {
+        final int hash = EntryHash.hash(stateId, key);
+        final int page = directory(keyGroup).pageFor(hash);
+        final UnsafeBuffer buffer = arena.buffer(page);
+        final int base = arena.offset(page);
+        final int c = BucketPage.findLong(buffer, base, BucketPage.tag(hash, stateId), key);
+        if (c < 0)
+        {
+            return false;
+        }
+        beforeWrite(page);
+        BucketPage.remove(buffer, base, c);
+        return true;
+    }
+
+    /**
+     * @return offset of the value of a long-keyed entry found by {@link BucketPage#findLong}.
+     * @throws IllegalStateException if the value is not 8 bytes (an 8-byte key and value are always inline).
+     */
+    private static int inlineLongValue(final UnsafeBuffer buffer, final int c)
+    {
+        final long lengths = buffer.getLong(c + BucketPage.CELL_LENGTHS);
+        if (lengths != BucketPage.LONG_LENGTHS)
+        {
+            throw notALong(BucketPage.valueLength(lengths));
+        }
+        return c + BucketPage.CELL_PAYLOAD + Long.BYTES;
+    }
+
+    private void insertLong(final KeyGroupDirectory directory, final int hash, final long tag, final long key,
+        final long value)
+    {
+        final int page = pageWithRoom(directory, hash, Long.BYTES, Long.BYTES);
+        BucketPage.insertLong(arena.buffer(page), arena.offset(page), tag, key, value);
+    }
+
+    // ---------------------------------------------------------------- byte keys, long values
+
+    @Override
+    public long getLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
+        final int keyLength, final long missingValue)
+    {
+        final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
+        final int page = directory(keyGroup).pageFor(hash);
+        final UnsafeBuffer buffer = arena.buffer(page);
+        final int base = arena.offset(page);
+        final int c = BucketPage.find(buffer, base, BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
+        return c < 0 ? missingValue : buffer.getLong(longValue(buffer, base, c));
+    }
+
+    @Override
+    public void putLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
+        final int keyLength, final long value)
+    {
+        longValue.putLong(0, value);
+        put(keyGroup, stateId, key, keyOffset, keyLength, longValue, 0, Long.BYTES);
+    }
+
+    @Override
+    public long addLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
+        final int keyLength, final long delta)
+    {
+        final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
+        final int page = directory(keyGroup).pageFor(hash);
+        final UnsafeBuffer buffer = arena.buffer(page);
+        final int base = arena.offset(page);
+        final int c = BucketPage.find(buffer, base, BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
+        if (c >= 0)
+        {
+            final int at = longValue(buffer, base, c);
+            beforeWrite(page);
+            final long value = buffer.getLong(at) + delta;
+            buffer.putLong(at, value);
+            return value;
+        }
+        longValue.putLong(0, delta);
+        put(keyGroup, stateId, key, keyOffset, keyLength, longValue, 0, Long.BYTES);
+        return delta;
+    }
+
+    private static int longValue(final UnsafeBuffer buffer, final int base, final int c)
+    {
+        final int valueLength = BucketPage.valueLength(buffer, c);
+        if (valueLength != Long.BYTES)
+        {
+            throw notALong(valueLength);
+        }
+        return BucketPage.valueOffset(buffer, base, c);
+    }
+
+    private static IllegalStateException notALong(final int valueLength)
+    {
+        return new IllegalStateException("entry holds a " + valueLength + "-byte value, not an 8-byte long");
     }
 
     // ---------------------------------------------------------------- byte keys and values
 
-    /**
-     * @return a view of the value (valid until the next mutation), or null if the key is absent.
-     */
     @Override
     public ValueView get(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength)
@@ -238,19 +334,15 @@ public final class PagedKeyedStore implements KeyedStore
         final int page = directory(keyGroup).pageFor(hash);
         final UnsafeBuffer buffer = arena.buffer(page);
         final int base = arena.offset(page);
-        final int slot = BucketPage.findSlot(buffer, base, pageSize, hash, stateId, key, keyOffset, keyLength);
-        if (slot < 0)
+        final int c = BucketPage.find(buffer, base, BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
+        if (c < 0)
         {
             return null;
         }
-        final int e = base + BucketPage.entryAt(buffer, base, slot);
-        view.wrap(buffer, e + BucketPage.ENTRY_KEY + keyLength, buffer.getInt(e + BucketPage.ENTRY_VALUE_LENGTH));
+        view.wrap(buffer, BucketPage.valueOffset(buffer, base, c), BucketPage.valueLength(buffer, c));
         return view;
     }
 
-    /**
-     * Stores a value; overwritten in place when the length is unchanged.
-     */
     @Override
     public void put(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength, final DirectBuffer value, final int valueOffset, final int valueLength)
@@ -262,57 +354,28 @@ public final class PagedKeyedStore implements KeyedStore
         }
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
+        final long tag = BucketPage.tag(hash, stateId);
         final int page = directory.pageFor(hash);
         final UnsafeBuffer buffer = arena.buffer(page);
         final int base = arena.offset(page);
-        final int slot = BucketPage.findSlot(buffer, base, pageSize, hash, stateId, key, keyOffset, keyLength);
-        if (slot >= 0)
+        final int c = BucketPage.find(buffer, base, tag, key, keyOffset, keyLength);
+        if (c >= 0)
         {
-            final int e = base + BucketPage.entryAt(buffer, base, slot);
             beforeWrite(page);
-            if (buffer.getInt(e + BucketPage.ENTRY_VALUE_LENGTH) == valueLength)
+            if (BucketPage.resizeInPlace(buffer, c, valueLength))
             {
-                buffer.putBytes(e + BucketPage.ENTRY_KEY + keyLength, value, valueOffset, valueLength);
+                buffer.putBytes(BucketPage.valueOffset(buffer, base, c), value, valueOffset, valueLength);
                 return;
             }
-            BucketPage.remove(buffer, base, slot);
+            BucketPage.remove(buffer, base, c);
         }
-        final int target = pageWithRoom(directory, hash, BucketPage.entryLength(keyLength, valueLength));
+        final int target = pageWithRoom(directory, hash, keyLength, valueLength);
         final UnsafeBuffer targetBuffer = arena.buffer(target);
         final int targetBase = arena.offset(target);
-        final int entry = BucketPage.append(
-            targetBuffer, targetBase, pageSize, hash, stateId, key, keyOffset, keyLength, valueLength);
-        if (valueLength > 0)
-        {
-            targetBuffer.putBytes(targetBase + entry + BucketPage.ENTRY_KEY + keyLength, value, valueOffset, valueLength);
-        }
+        final int n = BucketPage.insert(targetBuffer, targetBase, tag, key, keyOffset, keyLength, valueLength);
+        targetBuffer.putBytes(BucketPage.valueOffset(targetBuffer, targetBase, n), value, valueOffset, valueLength);
     }
 
-    /**
-     * Adds to an 8-byte value in place (a missing key counts as 0), e.g. a counter under a String key.
-     *
-     * @return the new value.
-     */
-    public long addLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
-        final int keyLength, final long delta)
-    {
-        final ValueView current = get(keyGroup, stateId, key, keyOffset, keyLength);
-        if (null != current && current.length() == Long.BYTES)
-        {
-            final int page = directory(keyGroup).pageFor(EntryHash.hash(stateId, key, keyOffset, keyLength));
-            beforeWrite(page);
-            final long value = current.buffer().getLong(current.offset()) + delta;
-            current.buffer().putLong(current.offset(), value);
-            return value;
-        }
-        longKey.putLong(0, delta);
-        put(keyGroup, stateId, key, keyOffset, keyLength, longKey, 0, Long.BYTES);
-        return delta;
-    }
-
-    /**
-     * @return true if the key was present.
-     */
     @Override
     public boolean remove(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength)
@@ -321,46 +384,43 @@ public final class PagedKeyedStore implements KeyedStore
         final int page = directory(keyGroup).pageFor(hash);
         final UnsafeBuffer buffer = arena.buffer(page);
         final int base = arena.offset(page);
-        final int slot = BucketPage.findSlot(buffer, base, pageSize, hash, stateId, key, keyOffset, keyLength);
-        if (slot < 0)
+        final int c = BucketPage.find(buffer, base, BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
+        if (c < 0)
         {
             return false;
         }
         beforeWrite(page);
-        BucketPage.remove(buffer, base, slot);
+        BucketPage.remove(buffer, base, c);
         return true;
     }
 
-    /**
-     * Visits every entry of one state in one key group (stateId < 0: every state), in no particular
-     * order.
-     */
     @Override
     public void forEach(final int keyGroup, final int stateId, final EntryVisitor visitor)
     {
-        final int[] pages = directory(keyGroup).pagesForIteration();
-        final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
-        for (final int page : pages)
+        final int[] pages = directory(keyGroup).pages();
+        for (int d = 0; d < pages.length; d++)
         {
+            final int page = pages[d];
             final UnsafeBuffer buffer = arena.buffer(page);
             final int base = arena.offset(page);
-            final int slots = BucketPage.slotCount(pageSize);
-            for (int slot = 0; slot < slots; slot++)
+            if ((d >>> buffer.getInt(base + BucketPage.LOCAL_DEPTH)) != 0)
             {
-                final int entry = BucketPage.entryAt(buffer, base, slot);
-                if (entry == BucketPage.EMPTY || entry == BucketPage.DELETED)
+                continue; // a page of local depth l is first listed below 2^l: this is a repeat
+            }
+            final int cells = BucketPage.cellCount(buffer, base);
+            for (int i = 0; i < cells; i++)
+            {
+                final int c = base + BucketPage.CELLS + (i << BucketPage.CELL_SHIFT);
+                final long tag = buffer.getLong(c + BucketPage.CELL_TAG);
+                final int state = BucketPage.stateOf(tag);
+                if (BucketPage.isLive(tag) && (stateId < 0 || state == stateId))
                 {
-                    continue;
+                    final long lengths = buffer.getLong(c + BucketPage.CELL_LENGTHS);
+                    final int keyLength = BucketPage.keyLength(lengths);
+                    final int keyAt = BucketPage.keyOffset(buffer, base, c, lengths);
+                    visitor.accept(keyGroup, state, buffer, keyAt, keyLength, buffer, keyAt + keyLength,
+                        BucketPage.valueLength(lengths));
                 }
-                final int e = base + entry;
-                final int state = buffer.getInt(e + BucketPage.ENTRY_STATE);
-                if (stateId >= 0 && state != stateId)
-                {
-                    continue;
-                }
-                final int keyLength = buffer.getInt(e + BucketPage.ENTRY_KEY_LENGTH);
-                visitor.accept(keyGroup, state, buffer, e + BucketPage.ENTRY_KEY, keyLength, buffer,
-                    e + BucketPage.ENTRY_KEY + keyLength, buffer.getInt(e + BucketPage.ENTRY_VALUE_LENGTH));
             }
         }
     }
@@ -368,14 +428,19 @@ public final class PagedKeyedStore implements KeyedStore
     // ---------------------------------------------------------------- snapshots
 
     /**
-     * Starts a snapshot of the store as it is now and returns at once: O(number of key groups).
-     * Write it with {@link StoreSnapshot#write} on another thread; writes to the store may go on.
+     * Starts a snapshot of the store as it is now and returns at once: O(number of key groups). The
+     * caller writes it with {@link StoreSnapshot#write} on another thread while writes go on.
      *
      * @param snapshotId caller's id, recorded in the manifest.
-     * @return the snapshot; if the previous one is still being written, its remaining changed pages
-     * are copied first (in memory), so both stay consistent.
+     * @return the snapshot; if the previous one is still being written, its remaining changed pages are
+     * copied first (in memory), so both stay consistent.
      */
     public StoreSnapshot snapshot(final long snapshotId)
+    {
+        return snapshot(snapshotId, false);
+    }
+
+    StoreSnapshot snapshot(final long snapshotId, final boolean full)
     {
         final StoreSnapshot previous = activeForWriter;
         if (null != previous && !previous.isDone())
@@ -390,15 +455,27 @@ public final class PagedKeyedStore implements KeyedStore
         {
             captured[i] = directories[i].capture();
         }
-        final StoreSnapshot snapshot = new StoreSnapshot(this, snapshotId, snapshotEpoch, lastCompletedEpoch,
-            arena.pageCount(), captured, new ArrayList<>(stateIds.keySet()));
+        final StoreSnapshot snapshot = new StoreSnapshot(this, snapshotId, snapshotEpoch,
+            full ? 0 : lastCompletedEpoch, arena.pageCount(), captured, new ArrayList<>(stateIds.keySet()));
         activeForWriter = snapshot;
         return snapshot;
     }
 
+    @Override
+    public SnapshotHandle snapshot(final long snapshotId, final Path targetDirectory)
+    {
+        return snapshots.start(snapshotId, targetDirectory);
+    }
+
+    @Override
+    public CompletableFuture<Integer> subsume(final long snapshotId)
+    {
+        return snapshots.subsume(snapshotId);
+    }
+
     /**
-     * Called on the snapshot thread when a snapshot's files are durable: later snapshots are
-     * incremental to it. The volatile store publishes it to the writer's next {@link #snapshot}.
+     * Called on the snapshot thread when a snapshot's files are durable: later snapshots are incremental
+     * to it. The volatile store publishes it to the writer's next {@link #snapshot}.
      */
     void snapshotCompleted(final StoreSnapshot snapshot)
     {
@@ -406,7 +483,8 @@ public final class PagedKeyedStore implements KeyedStore
     }
 
     /**
-     * The copy-on-write barrier: called by the writer before it changes a page.
+     * The copy-on-write barrier, called by the writer before it changes a page: a plain check of the
+     * page's last write epoch, so only the first change of a page after a snapshot pays anything.
      */
     private void beforeWrite(final int page)
     {
@@ -427,28 +505,32 @@ public final class PagedKeyedStore implements KeyedStore
         final int page = arena.allocate();
         captures.ensure(page);
         captures.written(page, epoch);
-        BucketPage.init(arena.buffer(page), arena.offset(page), pageSize, localDepth);
+        BucketPage.init(arena.buffer(page), arena.offset(page), pageSize, localDepth,
+            BucketPage.cellsFor(pageSize, 0, 0));
         return page;
     }
 
-    private int pageWithRoom(final KeyGroupDirectory directory, final int hash, final int length)
+    /**
+     * @return the page for this hash with room for the entry, made writable: rebuilt or split as needed.
+     */
+    private int pageWithRoom(final KeyGroupDirectory directory, final int hash, final int keyLength,
+        final int valueLength)
     {
         while (true)
         {
             final int page = directory.pageFor(hash);
             final UnsafeBuffer buffer = arena.buffer(page);
             final int base = arena.offset(page);
-            if (BucketPage.hasRoom(buffer, base, pageSize, length))
+            beforeWrite(page);
+            if (BucketPage.hasRoom(buffer, base, keyLength, valueLength))
             {
-                beforeWrite(page);
                 return page;
             }
-            beforeWrite(page);
-            if (BucketPage.roomAfterCompaction(buffer, base, pageSize, length))
+            if (BucketPage.roomAfterRebuild(buffer, base, pageSize, keyLength, valueLength))
             {
                 scratch.putBytes(0, buffer, base, pageSize);
-                BucketPage.copyEntries(scratch, 0, buffer, base, pageSize,
-                    buffer.getInt(base + BucketPage.LOCAL_DEPTH), -1, false);
+                BucketPage.rebuild(scratch, 0, buffer, base, pageSize, buffer.getInt(base + BucketPage.LOCAL_DEPTH),
+                    -1, false, true, BucketPage.heapLength(keyLength, valueLength));
                 continue;
             }
             split(directory, hash, page);
@@ -470,8 +552,9 @@ public final class PagedKeyedStore implements KeyedStore
         }
         final int sibling = newPage(depth + 1);
         scratch.putBytes(0, buffer, base, pageSize);
-        BucketPage.copyEntries(scratch, 0, buffer, base, pageSize, depth + 1, depth, false);
-        BucketPage.copyEntries(scratch, 0, arena.buffer(sibling), arena.offset(sibling), pageSize, depth + 1, depth, true);
+        BucketPage.rebuild(scratch, 0, buffer, base, pageSize, depth + 1, depth, false, false, 0);
+        BucketPage.rebuild(scratch, 0, arena.buffer(sibling), arena.offset(sibling), pageSize, depth + 1, depth,
+            true, false, 0);
         directory.split(hash, depth, page, sibling);
     }
 
@@ -487,13 +570,15 @@ public final class PagedKeyedStore implements KeyedStore
     }
 
     /**
-     * Unmaps and deletes the store's pages — once the snapshot being written, if any, is done with
-     * them: a task may close its state right after the synchronous phase of its final checkpoint.
-     * The writer must not use the store afterwards.
+     * Unmaps and deletes the store's pages — once the snapshot being written, if any, is done with them:
+     * a task may close its state right after the synchronous phase of its final checkpoint. Stops the
+     * store's snapshot thread after the work already given to it. The writer must not use the store
+     * afterwards.
      */
     @Override
     public void close()
     {
+        snapshots.close();
         final StoreSnapshot snapshot = activeForWriter;
         if (null == snapshot || !snapshot.closeStoreWhenDone())
         {

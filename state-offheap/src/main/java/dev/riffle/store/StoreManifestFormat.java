@@ -25,7 +25,8 @@ import java.util.zip.CRC32C;
 final class StoreManifestFormat
 {
     private static final int MAGIC = 0x52465354; // "RFST"
-    private static final int VERSION = 1;
+    /** 2: bucket pages with inline cells ({@link BucketPage}); version 1 pages are not readable. */
+    private static final int VERSION = 2;
 
     private StoreManifestFormat()
     {

@@ -1,7 +1,11 @@
 package dev.riffle.store.chronicle;
 
+import dev.riffle.store.CorruptSnapshotException;
 import dev.riffle.store.EntryVisitor;
 import dev.riffle.store.KeyedStore;
+import dev.riffle.store.SnapshotHandle;
+import dev.riffle.store.SnapshotResult;
+import dev.riffle.store.StoreManifest;
 import dev.riffle.store.ValueView;
 import net.openhft.chronicle.map.ChronicleMap;
 import org.agrona.DirectBuffer;
@@ -11,15 +15,19 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -27,13 +35,14 @@ import java.util.zip.CheckedOutputStream;
 /**
  * The store on Chronicle Map: one persisted, off-heap {@code ChronicleMap<byte[], byte[]>} whose keys
  * are {@code [key group][state id][key bytes]}. Snapshots are synchronous full copies (every entry
- * written to a file on the calling thread), which is what Chronicle Map offers and what the benchmarks
- * compare the paged store's copy-on-write snapshots against.
+ * written to a file on the calling thread, then the future is already complete), which is what Chronicle
+ * Map offers and what the benchmarks compare the paged store's copy-on-write snapshots against.
  * <p>
- * Chronicle Map needs JVM flags on JDK 17+ (see docs/state.md) and phones home unless
+ * Chronicle Map needs JVM flags on JDK 17+ (see docs/state.md) and sends usage analytics unless
  * {@code chronicle.analytics.disable=true} is set before its classes load: this class sets it in its
- * static initializer if the application has not. Owned by one writer thread; {@link #get} copies the
- * value into a view valid until the next call.
+ * static initializer if the application has not (its own initializer runs before it touches any
+ * Chronicle class). Owned by one writer thread; every operation allocates (Chronicle's {@code byte[]}
+ * keys and values); {@link #get} copies the value into a view valid until the next call.
  */
 public final class ChronicleKeyedStore implements KeyedStore
 {
@@ -46,14 +55,17 @@ public final class ChronicleKeyedStore implements KeyedStore
     }
 
     private static final int MAGIC = 0x52464348; // "RFCH"
+    private static final int MAX_ENTRY = 1 << 20;
 
     private final ChronicleMap<byte[], byte[]> map;
     private final Path file;
     private final int firstKeyGroup;
     private final int lastKeyGroup;
     private final Map<String, Integer> stateIds = new LinkedHashMap<>();
+    private final Map<Long, Path> snapshots = new HashMap<>();
     private final ValueView view = new ValueView();
     private final UnsafeBuffer viewBuffer = new UnsafeBuffer(new byte[0]);
+    private final UnsafeBuffer longBuffer = new UnsafeBuffer(new byte[Long.BYTES]);
 
     /**
      * @param directory     where the map's file goes; deleted on close.
@@ -65,6 +77,10 @@ public final class ChronicleKeyedStore implements KeyedStore
     public ChronicleKeyedStore(final Path directory, final int firstKeyGroup, final int lastKeyGroup,
         final long entries) throws IOException
     {
+        if (firstKeyGroup < 0 || lastKeyGroup < firstKeyGroup)
+        {
+            throw new IllegalArgumentException("bad key group range [" + firstKeyGroup + ", " + lastKeyGroup + "]");
+        }
         this.firstKeyGroup = firstKeyGroup;
         this.lastKeyGroup = lastKeyGroup;
         this.file = Files.createDirectories(directory).resolve("state.chronicle");
@@ -78,6 +94,33 @@ public final class ChronicleKeyedStore implements KeyedStore
     }
 
     /**
+     * Opens a store holding the entries of its key-group range from full copies.
+     *
+     * @param copies        files written by {@link #snapshot(long, Path)} or {@link #writeFullCopy}.
+     * @param directory     where the new map's file goes.
+     * @param firstKeyGroup first key group.
+     * @param lastKeyGroup  last key group.
+     * @param entries       expected entries.
+     * @return the store.
+     * @throws IOException naming a file that is missing, truncated or fails its checksum.
+     */
+    public static ChronicleKeyedStore restore(final List<Path> copies, final Path directory, final int firstKeyGroup,
+        final int lastKeyGroup, final long entries) throws IOException
+    {
+        final ChronicleKeyedStore store = new ChronicleKeyedStore(directory, firstKeyGroup, lastKeyGroup, entries);
+        try
+        {
+            store.restore(copies);
+            return store;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            store.close();
+            throw ex;
+        }
+    }
+
+    /**
      * @return the system property that keeps Chronicle from sending usage analytics.
      */
     public static String analyticsSetting()
@@ -86,9 +129,85 @@ public final class ChronicleKeyedStore implements KeyedStore
     }
 
     @Override
+    public int firstKeyGroup()
+    {
+        return firstKeyGroup;
+    }
+
+    @Override
+    public int lastKeyGroup()
+    {
+        return lastKeyGroup;
+    }
+
+    @Override
     public int registerState(final String name)
     {
         return stateIds.computeIfAbsent(name, n -> stateIds.size());
+    }
+
+    @Override
+    public List<String> stateNames()
+    {
+        return List.copyOf(stateIds.keySet());
+    }
+
+    @Override
+    public int maxEntrySize()
+    {
+        return MAX_ENTRY;
+    }
+
+    @Override
+    public long getLong(final int keyGroup, final int stateId, final long key, final long missingValue)
+    {
+        longBuffer.putLong(0, key);
+        return getLong(keyGroup, stateId, longBuffer, 0, Long.BYTES, missingValue);
+    }
+
+    @Override
+    public void putLong(final int keyGroup, final int stateId, final long key, final long value)
+    {
+        map.put(compositeKey(keyGroup, stateId, key), longBytes(value));
+    }
+
+    @Override
+    public long addLong(final int keyGroup, final int stateId, final long key, final long delta)
+    {
+        longBuffer.putLong(0, key);
+        return addLong(keyGroup, stateId, longBuffer, 0, Long.BYTES, delta);
+    }
+
+    @Override
+    public boolean removeLong(final int keyGroup, final int stateId, final long key)
+    {
+        return null != map.remove(compositeKey(keyGroup, stateId, key));
+    }
+
+    @Override
+    public long getLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
+        final int keyLength, final long missingValue)
+    {
+        final byte[] value = map.get(compositeKey(keyGroup, stateId, key, keyOffset, keyLength));
+        return null == value ? missingValue : longOf(value);
+    }
+
+    @Override
+    public void putLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
+        final int keyLength, final long value)
+    {
+        map.put(compositeKey(keyGroup, stateId, key, keyOffset, keyLength), longBytes(value));
+    }
+
+    @Override
+    public long addLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
+        final int keyLength, final long delta)
+    {
+        final byte[] composite = compositeKey(keyGroup, stateId, key, keyOffset, keyLength);
+        final byte[] current = map.get(composite);
+        final long value = (null == current ? 0 : longOf(current)) + delta;
+        map.put(composite, longBytes(value));
+        return value;
     }
 
     @Override
@@ -109,6 +228,11 @@ public final class ChronicleKeyedStore implements KeyedStore
     public void put(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength, final DirectBuffer value, final int valueOffset, final int valueLength)
     {
+        if (keyLength < 0 || valueLength < 0 || keyLength + valueLength > MAX_ENTRY)
+        {
+            throw new IllegalArgumentException("entry of " + keyLength + " + " + valueLength +
+                " bytes exceeds the store's limit of " + MAX_ENTRY + " bytes");
+        }
         final byte[] bytes = new byte[valueLength];
         value.getBytes(valueOffset, bytes);
         map.put(compositeKey(keyGroup, stateId, key, keyOffset, keyLength), bytes);
@@ -121,9 +245,14 @@ public final class ChronicleKeyedStore implements KeyedStore
         return null != map.remove(compositeKey(keyGroup, stateId, key, keyOffset, keyLength));
     }
 
+    /**
+     * Visits the entries of one state in one key group: a scan of the whole map (Chronicle has no order
+     * by key group), allocating per entry.
+     */
     @Override
     public void forEach(final int keyGroup, final int stateId, final EntryVisitor visitor)
     {
+        checkKeyGroup(keyGroup);
         final UnsafeBuffer k = new UnsafeBuffer(new byte[0]);
         final UnsafeBuffer v = new UnsafeBuffer(new byte[0]);
         for (final Map.Entry<byte[], byte[]> e : map.entrySet())
@@ -141,12 +270,58 @@ public final class ChronicleKeyedStore implements KeyedStore
     }
 
     /**
+     * A synchronous full copy into {@code <targetDirectory>/chronicle-<snapshotId>.copy}, on the calling
+     * thread: the returned future is already complete. The copy is its own manifest.
+     */
+    @Override
+    public SnapshotHandle snapshot(final long snapshotId, final Path targetDirectory)
+    {
+        final CompletableFuture<SnapshotResult> result = new CompletableFuture<>();
+        try
+        {
+            final Path copy = Files.createDirectories(targetDirectory).resolve("chronicle-" + snapshotId + ".copy");
+            final long crc = writeCopy(copy);
+            final long length = Files.size(copy);
+            snapshots.put(snapshotId, copy);
+            result.complete(new SnapshotResult(copy,
+                List.of(new StoreManifest.DataFile(copy.getFileName().toString(), length, crc)), 0, 0, length));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            result.completeExceptionally(ex);
+        }
+        return new SnapshotHandle(snapshotId, result);
+    }
+
+    /**
+     * Deletes the full copy of a snapshot (full copies share nothing).
+     */
+    @Override
+    public CompletableFuture<Integer> subsume(final long snapshotId)
+    {
+        final Path copy = snapshots.remove(snapshotId);
+        try
+        {
+            return CompletableFuture.completedFuture(null != copy && Files.deleteIfExists(copy) ? 1 : 0);
+        }
+        catch (final IOException ex)
+        {
+            return CompletableFuture.failedFuture(ex);
+        }
+    }
+
+    /**
      * Writes every entry to {@code target} (CRC-32C trailer), on the calling thread.
      *
      * @param target file to write.
      * @throws IOException on failure.
      */
     public void writeFullCopy(final Path target) throws IOException
+    {
+        writeCopy(target);
+    }
+
+    private long writeCopy(final Path target) throws IOException
     {
         final CRC32C crc = new CRC32C();
         try (DataOutputStream out = new DataOutputStream(new CheckedOutputStream(
@@ -158,8 +333,9 @@ public final class ChronicleKeyedStore implements KeyedStore
             {
                 out.writeUTF(name);
             }
-            out.writeLong(map.longSize());
-            for (final Map.Entry<byte[], byte[]> e : map.entrySet())
+            final List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>(map.entrySet());
+            out.writeLong(entries.size());
+            for (final Map.Entry<byte[], byte[]> e : entries)
             {
                 out.writeInt(e.getKey().length);
                 out.write(e.getKey());
@@ -169,6 +345,7 @@ public final class ChronicleKeyedStore implements KeyedStore
             out.flush();
             final long value = crc.getValue();
             out.writeLong(value);
+            return value;
         }
     }
 
@@ -176,61 +353,80 @@ public final class ChronicleKeyedStore implements KeyedStore
      * Loads the entries of this store's key groups from full copies (one per old instance).
      *
      * @param copies files written by {@link #writeFullCopy}.
-     * @throws IOException naming a file that is truncated or fails its checksum.
+     * @throws IOException naming a file that is missing, truncated or fails its checksum
+     *                     ({@link CorruptSnapshotException}).
      */
     public void restore(final List<Path> copies) throws IOException
     {
         for (final Path copy : copies)
         {
-            final CRC32C crc = new CRC32C();
-            final List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>();
-            final long stored;
-            try (DataInputStream in = new DataInputStream(new CheckedInputStream(
-                new BufferedInputStream(Files.newInputStream(copy), 1 << 16), crc)))
-            {
-                if (in.readInt() != MAGIC)
-                {
-                    throw new IOException("state file " + copy + " is not a Chronicle state copy");
-                }
-                final int states = in.readInt();
-                for (int i = 0; i < states; i++)
-                {
-                    final String name = in.readUTF();
-                    final Integer existing = stateIds.putIfAbsent(name, i);
-                    if (null != existing && existing != i)
-                    {
-                        throw new IOException("state file " + copy + " numbers state '" + name + "' differently");
-                    }
-                }
-                final long count = in.readLong();
-                for (long i = 0; i < count; i++)
-                {
-                    final byte[] key = new byte[in.readInt()];
-                    in.readFully(key);
-                    final byte[] value = new byte[in.readInt()];
-                    in.readFully(value);
-                    final int kg = ByteBuffer.wrap(key).getInt();
-                    if (kg >= firstKeyGroup && kg <= lastKeyGroup)
-                    {
-                        entries.add(Map.entry(key, value));
-                    }
-                }
-                final long computed = crc.getValue();
-                stored = new DataInputStream(in).readLong();
-                if (stored != computed)
-                {
-                    throw new IOException("state file " + copy + " fails its checksum");
-                }
-            }
-            catch (final java.io.EOFException ex)
-            {
-                throw new IOException("state file " + copy + " is truncated", ex);
-            }
+            final List<Map.Entry<byte[], byte[]>> entries = read(copy);
             for (final Map.Entry<byte[], byte[]> e : entries)
             {
                 map.put(e.getKey(), e.getValue());
             }
         }
+    }
+
+    private List<Map.Entry<byte[], byte[]>> read(final Path copy) throws IOException
+    {
+        final CRC32C crc = new CRC32C();
+        final List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>();
+        try (DataInputStream in = new DataInputStream(new CheckedInputStream(
+            new BufferedInputStream(Files.newInputStream(copy), 1 << 16), crc)))
+        {
+            if (in.readInt() != MAGIC)
+            {
+                throw new CorruptSnapshotException(copy, "is not a Chronicle state copy", null);
+            }
+            final int states = in.readInt();
+            for (int i = 0; i < states; i++)
+            {
+                final String name = in.readUTF();
+                final Integer existing = stateIds.putIfAbsent(name, i);
+                if (null != existing && existing != i)
+                {
+                    throw new IOException("state file " + copy + " numbers state '" + name + "' differently");
+                }
+            }
+            final long count = in.readLong();
+            for (long i = 0; i < count; i++)
+            {
+                final byte[] key = readBytes(in, copy);
+                final byte[] value = readBytes(in, copy);
+                final int kg = ByteBuffer.wrap(key).getInt();
+                if (kg >= firstKeyGroup && kg <= lastKeyGroup)
+                {
+                    entries.add(Map.entry(key, value));
+                }
+            }
+            final long computed = crc.getValue();
+            if (in.readLong() != computed)
+            {
+                throw new CorruptSnapshotException(copy, "fails its checksum", null);
+            }
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new CorruptSnapshotException(copy, "is missing", ex);
+        }
+        catch (final EOFException ex)
+        {
+            throw new CorruptSnapshotException(copy, "is truncated", ex);
+        }
+        return entries;
+    }
+
+    private static byte[] readBytes(final DataInputStream in, final Path copy) throws IOException
+    {
+        final int length = in.readInt();
+        if (length < 0 || length > MAX_ENTRY + 8)
+        {
+            throw new CorruptSnapshotException(copy, "is damaged (entry length " + length + ")", null);
+        }
+        final byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
     }
 
     @Override
@@ -247,12 +443,44 @@ public final class ChronicleKeyedStore implements KeyedStore
         }
     }
 
-    private static byte[] compositeKey(final int keyGroup, final int stateId, final DirectBuffer key, final int offset,
+    private void checkKeyGroup(final int keyGroup)
+    {
+        if (keyGroup < firstKeyGroup || keyGroup > lastKeyGroup)
+        {
+            throw new IllegalArgumentException("key group " + keyGroup + " is outside this store's range [" +
+                firstKeyGroup + ", " + lastKeyGroup + "]");
+        }
+    }
+
+    private byte[] compositeKey(final int keyGroup, final int stateId, final long key)
+    {
+        longBuffer.putLong(0, key);
+        return compositeKey(keyGroup, stateId, longBuffer, 0, Long.BYTES);
+    }
+
+    private byte[] compositeKey(final int keyGroup, final int stateId, final DirectBuffer key, final int offset,
         final int length)
     {
+        checkKeyGroup(keyGroup);
         final byte[] composite = new byte[8 + length];
         ByteBuffer.wrap(composite).putInt(keyGroup).putInt(stateId);
         key.getBytes(offset, composite, 8, length);
         return composite;
+    }
+
+    private static byte[] longBytes(final long value)
+    {
+        final byte[] bytes = new byte[Long.BYTES];
+        new UnsafeBuffer(bytes).putLong(0, value);
+        return bytes;
+    }
+
+    private static long longOf(final byte[] value)
+    {
+        if (value.length != Long.BYTES)
+        {
+            throw new IllegalStateException("entry holds a " + value.length + "-byte value, not an 8-byte long");
+        }
+        return new UnsafeBuffer(value).getLong(0);
     }
 }
