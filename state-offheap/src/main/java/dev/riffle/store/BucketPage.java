@@ -127,11 +127,11 @@ final class BucketPage
 
     /**
      * @return absolute offset of the cell of an 8-byte key, or -1: the long fast path, one cache line
-     * for an inline long → long entry.
+     * for an inline long → long entry. {@code cellCount} is the page's, passed by the caller from its
+     * copy on the heap ({@link CellCounts}) so that the page header is not read.
      */
-    static int findLong(final DirectBuffer buffer, final int base, final long tag, final long key)
+    static int findLong(final DirectBuffer buffer, final int base, final int cellCount, final long tag, final long key)
     {
-        final int cellCount = buffer.getInt(base + CELL_COUNT);
         int i = firstCell((int)tag, cellCount);
         while (true)
         {
@@ -169,12 +169,12 @@ final class BucketPage
     static int find(
         final DirectBuffer buffer,
         final int base,
+        final int cellCount,
         final long tag,
         final DirectBuffer key,
         final int keyOffset,
         final int keyLength)
     {
-        final int cellCount = buffer.getInt(base + CELL_COUNT);
         int i = firstCell((int)tag, cellCount);
         while (true)
         {

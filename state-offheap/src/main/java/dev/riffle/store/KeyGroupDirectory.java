@@ -1,29 +1,78 @@
 package dev.riffle.store;
 
+import java.util.Arrays;
+
 /**
- * The extendible-hashing directory of one key group: {@code 2^depth} page ids indexed by the low
- * bits of h(k, n). Copy-on-write towards snapshots: an array captured by a snapshot is never
- * modified again; the writer replaces it with a copy before its first change after the capture.
- * Small (one int per page-sized bucket, tens of KiB for GiBs of state), so it lives on the heap.
+ * The extendible-hashing directory of one key group: {@code 2^depth} entries indexed by the low bits of
+ * h(k, n), each naming a bucket page. Small (one entry per page-sized bucket, tens of KiB for GiBs of
+ * state), so it lives on the heap.
+ * <p>
+ * Three parallel arrays: {@code pages} (page ids) is what snapshots capture, and is copy-on-write
+ * towards them: an array captured by a snapshot is never modified again, the writer replaces it with a
+ * copy before its first change after the capture. {@code addresses} (the page's memory address) and
+ * {@code cells} (its cell count) are the writer's private lookup caches: a lookup goes from the hash to
+ * the cell's memory without touching the page header or the arena's segment table, which keeps the
+ * dependent-load chain of a lookup as short as a primitive hash map's. Writer thread only, but for the
+ * captured arrays.
  */
 final class KeyGroupDirectory
 {
     private int[] pages;
+    private long[] addresses;
+    private int[] cells;
+    private int mask;
     private boolean shared;
 
+    /**
+     * @param pages page ids; the caches are filled by {@link #refresh}.
+     */
     KeyGroupDirectory(final int[] pages)
     {
         this.pages = pages;
+        this.addresses = new long[pages.length];
+        this.cells = new int[pages.length];
+        this.mask = pages.length - 1;
+    }
+
+    /**
+     * Fills the caches of every entry from the arena; after creation or restore.
+     */
+    void refresh(final PageArena arena)
+    {
+        for (int i = 0; i < pages.length; i++)
+        {
+            addresses[i] = arena.address(pages[i]);
+            cells[i] = BucketPage.cellCount(arena.buffer(pages[i]), arena.offset(pages[i]));
+        }
+    }
+
+    int index(final int hash)
+    {
+        return hash & mask;
+    }
+
+    int page(final int index)
+    {
+        return pages[index];
+    }
+
+    long address(final int index)
+    {
+        return addresses[index];
+    }
+
+    int cells(final int index)
+    {
+        return cells[index];
     }
 
     int pageFor(final int hash)
     {
-        final int[] p = pages;
-        return p[hash & (p.length - 1)];
+        return pages[hash & mask];
     }
 
     /**
-     * @return the current array, to iterate without allocating: a page of local depth d appears first
+     * @return the current page ids, to iterate without allocating: a page of local depth d appears first
      * at an index below {@code 2^d}, so an index at or above it is a repeat. Valid until the next change.
      */
     int[] pages()
@@ -37,7 +86,7 @@ final class KeyGroupDirectory
     }
 
     /**
-     * @return the current array, for a snapshot to keep; the writer copies before changing it again.
+     * @return the current page ids, for a snapshot to keep; the writer copies before changing them again.
      */
     int[] capture()
     {
@@ -45,23 +94,23 @@ final class KeyGroupDirectory
         return pages;
     }
 
-    private void mutable()
-    {
-        if (shared)
-        {
-            pages = pages.clone();
-            shared = false;
-        }
-    }
-
     void doubleSize()
     {
-        final int[] old = pages;
-        final int[] doubled = new int[old.length << 1];
-        System.arraycopy(old, 0, doubled, 0, old.length);
-        System.arraycopy(old, 0, doubled, old.length, old.length);
-        pages = doubled;
+        pages = doubled(pages);
         shared = false;
+        final long[] a = Arrays.copyOf(addresses, addresses.length << 1);
+        System.arraycopy(addresses, 0, a, addresses.length, addresses.length);
+        addresses = a;
+        final int[] c = doubled(cells);
+        cells = c;
+        mask = pages.length - 1;
+    }
+
+    private static int[] doubled(final int[] old)
+    {
+        final int[] doubled = Arrays.copyOf(old, old.length << 1);
+        System.arraycopy(old, 0, doubled, old.length, old.length);
+        return doubled;
     }
 
     /**
@@ -70,7 +119,11 @@ final class KeyGroupDirectory
      */
     void split(final int hash, final int depth, final int page, final int newPage)
     {
-        mutable();
+        if (shared)
+        {
+            pages = pages.clone();
+            shared = false;
+        }
         final int step = 1 << (depth + 1);
         final int start = (hash & ((1 << depth) - 1)) | (1 << depth);
         for (int i = start; i < pages.length; i += step)
@@ -79,6 +132,20 @@ final class KeyGroupDirectory
             {
                 pages[i] = newPage;
             }
+        }
+    }
+
+    /**
+     * Refreshes the caches of every entry that names the page holding {@code hash} (local depth
+     * {@code localDepth}) after it was rebuilt, split or created.
+     */
+    void pageChanged(final int hash, final int localDepth, final long address, final int cellCount)
+    {
+        final int step = 1 << localDepth;
+        for (int i = hash & (step - 1); i < pages.length; i += step)
+        {
+            addresses[i] = address;
+            cells[i] = cellCount;
         }
     }
 }

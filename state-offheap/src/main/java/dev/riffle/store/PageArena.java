@@ -97,6 +97,14 @@ final class PageArena implements AutoCloseable
         return published[page >>> pagesPerSegmentShift];
     }
 
+    /**
+     * @return the memory address of a page, valid until {@link #close()}; writer thread.
+     */
+    long address(final int page)
+    {
+        return segments[page >>> pagesPerSegmentShift].addressOffset() + offset(page);
+    }
+
     int offset(final int page)
     {
         return (page & pagesPerSegmentMask) << pageShift;

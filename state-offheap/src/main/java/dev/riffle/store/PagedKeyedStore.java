@@ -96,7 +96,7 @@ public final class PagedKeyedStore implements KeyedStore
         final PagedKeyedStore store = new PagedKeyedStore(workDirectory, firstKeyGroup, lastKeyGroup, options);
         for (int i = 0; i < store.directories.length; i++)
         {
-            store.directories[i] = new KeyGroupDirectory(new int[]{store.newPage(0)});
+            store.directories[i] = store.newDirectory();
         }
         return store;
     }
@@ -176,11 +176,12 @@ public final class PagedKeyedStore implements KeyedStore
     @Override
     public long getLong(final int keyGroup, final int stateId, final long key, final long missingValue)
     {
+        final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
-        final int page = directory(keyGroup).pageFor(hash);
-        final UnsafeBuffer buffer = arena.buffer(page);
-        final int c = BucketPage.findLong(buffer, arena.offset(page), BucketPage.tag(hash, stateId), key);
-        return c < 0 ? missingValue : buffer.getLong(inlineLongValue(buffer, c));
+        final int index = directory.index(hash);
+        final long c = LongCells.find(directory.address(index), directory.cells(index),
+            BucketPage.tag(hash, stateId), key);
+        return 0 == c ? missingValue : LongCells.get(LongCells.valueAddress(c));
     }
 
     @Override
@@ -189,19 +190,18 @@ public final class PagedKeyedStore implements KeyedStore
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
         final long tag = BucketPage.tag(hash, stateId);
-        final int page = directory.pageFor(hash);
-        final UnsafeBuffer buffer = arena.buffer(page);
-        final int base = arena.offset(page);
-        final int c = BucketPage.findLong(buffer, base, tag, key);
-        if (c >= 0)
+        final int index = directory.index(hash);
+        final long c = LongCells.find(directory.address(index), directory.cells(index), tag, key);
+        if (0 != c)
         {
+            final int page = directory.page(index);
             beforeWrite(page);
-            if (buffer.getLong(c + BucketPage.CELL_LENGTHS) == BucketPage.LONG_LENGTHS)
+            if (LongCells.get(c + BucketPage.CELL_LENGTHS) == BucketPage.LONG_LENGTHS)
             {
-                buffer.putLong(c + BucketPage.CELL_PAYLOAD + Long.BYTES, value);
+                LongCells.put(c + BucketPage.CELL_PAYLOAD + Long.BYTES, value);
                 return;
             }
-            BucketPage.remove(buffer, base, c);
+            removeCell(directory, index, c);
         }
         insertLong(directory, hash, tag, key, value);
     }
@@ -212,15 +212,14 @@ public final class PagedKeyedStore implements KeyedStore
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
         final long tag = BucketPage.tag(hash, stateId);
-        final int page = directory.pageFor(hash);
-        final UnsafeBuffer buffer = arena.buffer(page);
-        final int c = BucketPage.findLong(buffer, arena.offset(page), tag, key);
-        if (c >= 0)
+        final int index = directory.index(hash);
+        final long c = LongCells.find(directory.address(index), directory.cells(index), tag, key);
+        if (0 != c)
         {
-            final int at = inlineLongValue(buffer, c);
-            beforeWrite(page);
-            final long value = buffer.getLong(at) + delta;
-            buffer.putLong(at, value);
+            final long at = LongCells.valueAddress(c);
+            beforeWrite(directory.page(index));
+            final long value = LongCells.get(at) + delta;
+            LongCells.put(at, value);
             return value;
         }
         insertLong(directory, hash, tag, key, delta);
@@ -230,32 +229,28 @@ public final class PagedKeyedStore implements KeyedStore
     @Override
     public boolean removeLong(final int keyGroup, final int stateId, final long key)
     {
+        final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
-        final int page = directory(keyGroup).pageFor(hash);
-        final UnsafeBuffer buffer = arena.buffer(page);
-        final int base = arena.offset(page);
-        final int c = BucketPage.findLong(buffer, base, BucketPage.tag(hash, stateId), key);
-        if (c < 0)
+        final int index = directory.index(hash);
+        final long c = LongCells.find(directory.address(index), directory.cells(index),
+            BucketPage.tag(hash, stateId), key);
+        if (0 == c)
         {
             return false;
         }
-        beforeWrite(page);
-        BucketPage.remove(buffer, base, c);
+        beforeWrite(directory.page(index));
+        removeCell(directory, index, c);
         return true;
     }
 
     /**
-     * @return offset of the value of a long-keyed entry found by {@link BucketPage#findLong}.
-     * @throws IllegalStateException if the value is not 8 bytes (an 8-byte key and value are always inline).
+     * Removes the entry of a cell found by address; the page is already writable.
      */
-    private static int inlineLongValue(final UnsafeBuffer buffer, final int c)
+    private void removeCell(final KeyGroupDirectory directory, final int index, final long cellAddress)
     {
-        final long lengths = buffer.getLong(c + BucketPage.CELL_LENGTHS);
-        if (lengths != BucketPage.LONG_LENGTHS)
-        {
-            throw notALong(BucketPage.valueLength(lengths));
-        }
-        return c + BucketPage.CELL_PAYLOAD + Long.BYTES;
+        final int page = directory.page(index);
+        final int base = arena.offset(page);
+        BucketPage.remove(arena.buffer(page), base, base + (int)(cellAddress - directory.address(index)));
     }
 
     private void insertLong(final KeyGroupDirectory directory, final int hash, final long tag, final long key,
@@ -272,10 +267,12 @@ public final class PagedKeyedStore implements KeyedStore
         final int keyLength, final long missingValue)
     {
         final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
-        final int page = directory(keyGroup).pageFor(hash);
+        final KeyGroupDirectory directory = directory(keyGroup);
+        final int index = directory.index(hash);
+        final int page = directory.page(index);
         final UnsafeBuffer buffer = arena.buffer(page);
         final int base = arena.offset(page);
-        final int c = BucketPage.find(buffer, base, BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
+        final int c = BucketPage.find(buffer, base, directory.cells(index), BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
         return c < 0 ? missingValue : buffer.getLong(longValue(buffer, base, c));
     }
 
@@ -292,10 +289,12 @@ public final class PagedKeyedStore implements KeyedStore
         final int keyLength, final long delta)
     {
         final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
-        final int page = directory(keyGroup).pageFor(hash);
+        final KeyGroupDirectory directory = directory(keyGroup);
+        final int index = directory.index(hash);
+        final int page = directory.page(index);
         final UnsafeBuffer buffer = arena.buffer(page);
         final int base = arena.offset(page);
-        final int c = BucketPage.find(buffer, base, BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
+        final int c = BucketPage.find(buffer, base, directory.cells(index), BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
         if (c >= 0)
         {
             final int at = longValue(buffer, base, c);
@@ -331,10 +330,12 @@ public final class PagedKeyedStore implements KeyedStore
         final int keyLength)
     {
         final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
-        final int page = directory(keyGroup).pageFor(hash);
+        final KeyGroupDirectory directory = directory(keyGroup);
+        final int index = directory.index(hash);
+        final int page = directory.page(index);
         final UnsafeBuffer buffer = arena.buffer(page);
         final int base = arena.offset(page);
-        final int c = BucketPage.find(buffer, base, BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
+        final int c = BucketPage.find(buffer, base, directory.cells(index), BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
         if (c < 0)
         {
             return null;
@@ -355,10 +356,11 @@ public final class PagedKeyedStore implements KeyedStore
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
         final long tag = BucketPage.tag(hash, stateId);
-        final int page = directory.pageFor(hash);
+        final int index = directory.index(hash);
+        final int page = directory.page(index);
         final UnsafeBuffer buffer = arena.buffer(page);
         final int base = arena.offset(page);
-        final int c = BucketPage.find(buffer, base, tag, key, keyOffset, keyLength);
+        final int c = BucketPage.find(buffer, base, directory.cells(index), tag, key, keyOffset, keyLength);
         if (c >= 0)
         {
             beforeWrite(page);
@@ -381,10 +383,12 @@ public final class PagedKeyedStore implements KeyedStore
         final int keyLength)
     {
         final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
-        final int page = directory(keyGroup).pageFor(hash);
+        final KeyGroupDirectory directory = directory(keyGroup);
+        final int index = directory.index(hash);
+        final int page = directory.page(index);
         final UnsafeBuffer buffer = arena.buffer(page);
         final int base = arena.offset(page);
-        final int c = BucketPage.find(buffer, base, BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
+        final int c = BucketPage.find(buffer, base, directory.cells(index), BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
         if (c < 0)
         {
             return false;
@@ -511,6 +515,27 @@ public final class PagedKeyedStore implements KeyedStore
     }
 
     /**
+     * @return a directory of one new page, its caches filled.
+     */
+    KeyGroupDirectory newDirectory()
+    {
+        final KeyGroupDirectory directory = new KeyGroupDirectory(new int[]{newPage(0)});
+        directory.refresh(arena);
+        return directory;
+    }
+
+    /**
+     * Refreshes the directory's caches for a page just rebuilt, split off or created.
+     */
+    private void pageChanged(final KeyGroupDirectory directory, final int hash, final int page)
+    {
+        final UnsafeBuffer buffer = arena.buffer(page);
+        final int base = arena.offset(page);
+        directory.pageChanged(hash, buffer.getInt(base + BucketPage.LOCAL_DEPTH), arena.address(page),
+            BucketPage.cellCount(buffer, base));
+    }
+
+    /**
      * @return the page for this hash with room for the entry, made writable: rebuilt or split as needed.
      */
     private int pageWithRoom(final KeyGroupDirectory directory, final int hash, final int keyLength,
@@ -531,6 +556,7 @@ public final class PagedKeyedStore implements KeyedStore
                 scratch.putBytes(0, buffer, base, pageSize);
                 BucketPage.rebuild(scratch, 0, buffer, base, pageSize, buffer.getInt(base + BucketPage.LOCAL_DEPTH),
                     -1, false, true, BucketPage.heapLength(keyLength, valueLength));
+                pageChanged(directory, hash, page);
                 continue;
             }
             split(directory, hash, page);
@@ -556,6 +582,8 @@ public final class PagedKeyedStore implements KeyedStore
         BucketPage.rebuild(scratch, 0, arena.buffer(sibling), arena.offset(sibling), pageSize, depth + 1, depth,
             true, false, 0);
         directory.split(hash, depth, page, sibling);
+        pageChanged(directory, hash & ~(1 << depth), page);
+        pageChanged(directory, hash | (1 << depth), sibling);
     }
 
     private KeyGroupDirectory directory(final int keyGroup)

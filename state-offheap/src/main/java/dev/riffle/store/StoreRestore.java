@@ -65,7 +65,7 @@ public final class StoreRestore
             {
                 if (null == store.directories[i])
                 {
-                    store.directories[i] = new KeyGroupDirectory(new int[]{store.newPage(0)});
+                    store.directories[i] = store.newDirectory();
                 }
             }
             return store;
@@ -140,6 +140,7 @@ public final class StoreRestore
                     directory[d] = target;
                 }
                 store.directories[index] = new KeyGroupDirectory(directory);
+                store.directories[index].refresh(store.arena);
             }
         }
         finally

@@ -1,0 +1,85 @@
+package dev.riffle.store;
+
+import org.agrona.UnsafeApi;
+
+/**
+ * The long-key fast path of {@link BucketPage}, on raw memory addresses: the same cell layout, read with
+ * plain {@link UnsafeApi} loads instead of bounds-checked buffer calls. A get of an inline long → long
+ * entry is then the hash, two loads from the (cached) directory and one cell line — few enough
+ * instructions that the CPU overlaps the cache misses of successive lookups as it does for a primitive
+ * hash map. Addresses come from {@link KeyGroupDirectory#address}, valid while the store is open; writer
+ * thread only.
+ */
+final class LongCells
+{
+    private LongCells()
+    {
+    }
+
+    /**
+     * @param page      address of the page.
+     * @param cellCount its cell count.
+     * @param tag       {@link BucketPage#tag} of the key's hash and state.
+     * @param key       the key.
+     * @return address of the key's cell, or 0 if absent.
+     */
+    static long find(final long page, final int cellCount, final long tag, final long key)
+    {
+        int i = (int)(((tag & 0xFFFF_FFFFL) * cellCount) >>> 32);
+        while (true)
+        {
+            final long c = page + BucketPage.CELLS + ((long)i << BucketPage.CELL_SHIFT);
+            final long t = UnsafeApi.getLong(c);
+            if (t == tag)
+            {
+                final long lengths = UnsafeApi.getLong(c + BucketPage.CELL_LENGTHS);
+                if (lengths == BucketPage.LONG_LENGTHS)
+                {
+                    if (UnsafeApi.getLong(c + BucketPage.CELL_PAYLOAD) == key)
+                    {
+                        return c;
+                    }
+                }
+                else if (BucketPage.keyLength(lengths) == Long.BYTES && !BucketPage.isInline(Long.BYTES,
+                    BucketPage.valueLength(lengths)) &&
+                    UnsafeApi.getLong(page + UnsafeApi.getInt(c + BucketPage.CELL_PAYLOAD)) == key)
+                {
+                    return c; // an 8-byte key with a long value, stored through the byte API
+                }
+            }
+            else if (t == BucketPage.EMPTY)
+            {
+                return 0;
+            }
+            if (++i == cellCount)
+            {
+                i = 0;
+            }
+        }
+    }
+
+    /**
+     * @return the address of the 8-byte value of a cell {@link #find} returned.
+     * @throws IllegalStateException if the value is not 8 bytes long.
+     */
+    static long valueAddress(final long cell)
+    {
+        final long lengths = UnsafeApi.getLong(cell + BucketPage.CELL_LENGTHS);
+        if (lengths != BucketPage.LONG_LENGTHS)
+        {
+            throw new IllegalStateException(
+                "entry holds a " + BucketPage.valueLength(lengths) + "-byte value, not an 8-byte long");
+        }
+        return cell + BucketPage.CELL_PAYLOAD + Long.BYTES;
+    }
+
+    static long get(final long address)
+    {
+        return UnsafeApi.getLong(address);
+    }
+
+    static void put(final long address, final long value)
+    {
+        UnsafeApi.putLong(address, value);
+    }
+}
