@@ -1,0 +1,298 @@
+package dev.riffle.store;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every {@link KeyedStore} must do, run against each implementation. One store per class (the
+ * Chronicle store takes ~1.6 s to build), so each test uses its own state names and never assumes the
+ * store is empty.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class KeyedStoreContract
+{
+    protected static final int FIRST = 4;
+    protected static final int LAST = 11;
+
+    protected Path dir;
+    protected KeyedStore store;
+    private long nextSnapshotId = 1;
+    private final List<KeyedStore> restored = new ArrayList<>();
+
+    protected abstract KeyedStore open(Path workDirectory, int firstKeyGroup, int lastKeyGroup) throws IOException;
+
+    protected abstract KeyedStore restore(List<Path> manifests, Path workDirectory, int firstKeyGroup,
+        int lastKeyGroup) throws IOException;
+
+    @BeforeAll
+    void openStore() throws IOException
+    {
+        dir = Files.createTempDirectory("riffle-store-contract-");
+        store = open(dir.resolve("work"), FIRST, LAST);
+    }
+
+    @AfterAll
+    void closeStore() throws IOException
+    {
+        restored.forEach(KeyedStore::close);
+        store.close();
+        org.agrona.IoUtil.delete(dir.toFile(), true);
+    }
+
+    @Test
+    void longFastPathsAndByteKeysSeeTheSameEntries()
+    {
+        final int state = store.registerState("long-paths");
+        assertEquals(state, store.registerState("long-paths"));
+        assertEquals(-7, store.getLong(FIRST, state, 42, -7));
+        assertEquals(5, store.addLong(FIRST, state, 42, 5));
+        assertEquals(8, store.addLong(FIRST, state, 42, 3));
+        store.putLong(FIRST, state, 43, Long.MIN_VALUE);
+        assertEquals(Long.MIN_VALUE, store.getLong(FIRST, state, 43, 0));
+        assertEquals(-1, store.getLong(FIRST + 1, state, 42, -1), "other key group");
+        assertEquals(-1, store.getLong(FIRST, store.registerState("long-paths-other"), 42, -1), "other state");
+
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[Long.BYTES]);
+        key.putLong(0, 42);
+        assertEquals(8, store.getLong(FIRST, state, key, 0, Long.BYTES, -1));
+        assertEquals(10, store.addLong(FIRST, state, key, 0, Long.BYTES, 2));
+        final ValueView view = store.get(FIRST, state, key, 0, Long.BYTES);
+        assertNotNull(view);
+        assertEquals(Long.BYTES, view.length());
+        assertEquals(10, view.buffer().getLong(view.offset()));
+
+        assertTrue(store.removeLong(FIRST, state, 42));
+        assertFalse(store.removeLong(FIRST, state, 42));
+        assertNull(store.get(FIRST, state, key, 0, Long.BYTES));
+        assertEquals(0, store.getLong(FIRST, state, 42, 0));
+    }
+
+    @Test
+    void stringCountersIncrementInPlace()
+    {
+        final int state = store.registerState("word-count");
+        final UnsafeBuffer word = new UnsafeBuffer("a-rather-long-word-beyond-an-inline-cell".getBytes());
+        final UnsafeBuffer shortWord = new UnsafeBuffer("to".getBytes());
+        for (int i = 1; i <= 100; i++)
+        {
+            assertEquals(i, store.addLong(LAST, state, word, 0, word.capacity(), 1));
+            assertEquals(2L * i, store.addLong(LAST, state, shortWord, 0, shortWord.capacity(), 2));
+        }
+        store.putLong(LAST, state, shortWord, 0, shortWord.capacity(), 7);
+        assertEquals(7, store.getLong(LAST, state, shortWord, 0, shortWord.capacity(), -1));
+        assertEquals(100, store.getLong(LAST, state, word, 0, word.capacity(), -1));
+    }
+
+    @Test
+    void valuesFromZeroBytesToManyKiBAreStoredReplacedAndRemoved()
+    {
+        final int state = store.registerState("bytes");
+        final Random random = new Random(3);
+        final int large = Math.min(store.maxEntrySize() - 64, 12 * 1024);
+        final int[] sizes = {0, 1, 7, 8, 9, 15, 16, 17, 100, Math.min(1000, large), large};
+        final Map<Integer, byte[]> expected = new HashMap<>();
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[64]);
+        for (int round = 0; round < 3; round++)
+        {
+            for (int k = 0; k < 200; k++)
+            {
+                final int keyLength = keyLength(k);
+                writeKey(key, k, keyLength);
+                final byte[] value = new byte[sizes[random.nextInt(sizes.length)]];
+                random.nextBytes(value);
+                store.put(FIRST + k % 8, state, key, 0, keyLength, new UnsafeBuffer(value), 0, value.length);
+                expected.put(k, value);
+            }
+            for (int k = 0; k < 200; k += 3 + round)
+            {
+                writeKey(key, k, keyLength(k));
+                assertEquals(null != expected.remove(k), store.remove(FIRST + k % 8, state, key, 0, keyLength(k)));
+            }
+        }
+        for (int k = 0; k < 200; k++)
+        {
+            writeKey(key, k, keyLength(k));
+            final ValueView view = store.get(FIRST + k % 8, state, key, 0, keyLength(k));
+            final byte[] value = expected.get(k);
+            if (null == value)
+            {
+                assertNull(view, "removed key " + k);
+            }
+            else
+            {
+                assertNotNull(view, "key " + k);
+                assertArrayEquals(value, bytes(view.buffer(), view.offset(), view.length()), "key " + k);
+            }
+        }
+    }
+
+    @Test
+    void iterationVisitsOneStateOfOneKeyGroupOrOfARange()
+    {
+        final int state = store.registerState("iterated");
+        final int other = store.registerState("iterated-other");
+        for (long k = 0; k < 1000; k++)
+        {
+            store.putLong(FIRST + (int)(k % 8), state, k, k * 2);
+            store.putLong(FIRST + (int)(k % 8), other, k, -1);
+        }
+        final Map<Long, Long> seen = new HashMap<>();
+        store.forEach(FIRST + 3, state, (keyGroup, stateId, key, keyOffset, keyLength, value, valueOffset, length) ->
+        {
+            assertEquals(FIRST + 3, keyGroup);
+            assertEquals(state, stateId);
+            assertEquals(Long.BYTES, keyLength);
+            seen.put(key.getLong(keyOffset), value.getLong(valueOffset));
+        });
+        assertEquals(125, seen.size());
+        seen.forEach((k, v) -> assertEquals(k * 2, v));
+
+        final long[] count = new long[1];
+        store.forEach(FIRST + 2, FIRST + 5, state, (keyGroup, stateId, key, keyOffset, keyLength, value, valueOffset,
+            length) -> count[0]++);
+        assertEquals(500, count[0]);
+    }
+
+    @Test
+    void badInputIsRejectedWithSpecificExceptions()
+    {
+        final int state = store.registerState("bad-input");
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[store.maxEntrySize() + 1]);
+        assertThrows(IllegalArgumentException.class, () -> store.putLong(LAST + 1, state, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> store.getLong(FIRST - 1, state, 1, 1));
+        assertThrows(IllegalArgumentException.class,
+            () -> store.put(FIRST, state, buffer, 0, 1, buffer, 0, store.maxEntrySize()));
+        store.put(FIRST, state, buffer, 0, 3, buffer, 0, 5);
+        assertThrows(IllegalStateException.class, () -> store.addLong(FIRST, state, buffer, 0, 3, 1),
+            "a 5-byte value is no counter");
+    }
+
+    @Test
+    void snapshotRestoresAllKeyGroupsOrASubRange() throws Exception
+    {
+        final int state = store.registerState("snapshotted");
+        for (long k = 0; k < 5000; k++)
+        {
+            store.putLong(FIRST + (int)(k % 8), state, k, k + 1);
+        }
+        final SnapshotHandle snapshot = store.snapshot(nextSnapshotId++, dir.resolve("snapshots"));
+        for (long k = 0; k < 5000; k++)
+        {
+            store.putLong(FIRST + (int)(k % 8), state, k, -k); // after the snapshot: not in it
+        }
+        final SnapshotResult result = snapshot.result().get(30, TimeUnit.SECONDS);
+        assertTrue(Files.exists(result.manifest()));
+
+        final KeyedStore upper = track(restore(List.of(result.manifest()), dir.resolve("restored-upper"), 8, LAST));
+        assertEquals(state, upper.registerState("snapshotted"), "state ids survive by name");
+        for (long k = 0; k < 5000; k++)
+        {
+            final int keyGroup = FIRST + (int)(k % 8);
+            if (keyGroup >= 8)
+            {
+                assertEquals(k + 1, upper.getLong(keyGroup, state, k, 0), "key " + k);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> upper.getLong(FIRST, state, 0, 0));
+    }
+
+    @Test
+    void damagedSnapshotFilesFailTheRestoreNamingTheFile() throws Exception
+    {
+        final int state = store.registerState("damaged");
+        for (long k = 0; k < 2000; k++)
+        {
+            store.putLong(FIRST + (int)(k % 8), state, k, k);
+        }
+        final Path snapshots = dir.resolve("snapshots");
+        final SnapshotResult result = store.snapshot(nextSnapshotId++, snapshots).result().get(30, TimeUnit.SECONDS);
+        final Path data = snapshots.resolve(result.files().get(result.files().size() - 1).name());
+
+        flip(data, Files.size(data) / 2);
+        final CorruptSnapshotException flipped = assertThrows(CorruptSnapshotException.class,
+            () -> track(restore(List.of(result.manifest()), dir.resolve("restored-flipped"), FIRST, LAST)));
+        assertTrue(flipped.getMessage().contains(data.getFileName().toString()), flipped.getMessage());
+        flip(data, Files.size(data) / 2);
+
+        try (RandomAccessFile file = new RandomAccessFile(data.toFile(), "rw"))
+        {
+            file.setLength(file.length() - 9);
+        }
+        final CorruptSnapshotException truncated = assertThrows(CorruptSnapshotException.class,
+            () -> track(restore(List.of(result.manifest()), dir.resolve("restored-truncated"), FIRST, LAST)));
+        assertTrue(truncated.getMessage().contains(data.getFileName().toString()), truncated.getMessage());
+    }
+
+    protected KeyedStore track(final KeyedStore store)
+    {
+        restored.add(store);
+        return store;
+    }
+
+    protected static void flip(final Path file, final long position) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(position);
+            final int b = raf.read();
+            raf.seek(position);
+            raf.write(b ^ 0x55);
+        }
+    }
+
+    /**
+     * @return 0 for key 0 (the empty key), else 1 to 39 bytes; the first byte is the id, so keys differ.
+     */
+    private static int keyLength(final int id)
+    {
+        return 0 == id ? 0 : 1 + id % 39;
+    }
+
+    private static void writeKey(final UnsafeBuffer key, final int id, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            key.putByte(i, (byte)(id * 31 + i * 7));
+        }
+        if (length > 0)
+        {
+            key.putByte(0, (byte)id);
+        }
+    }
+
+    private static byte[] bytes(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        return bytes;
+    }
+
+    static boolean sameBytes(final byte[] a, final byte[] b)
+    {
+        return Arrays.equals(a, b);
+    }
+}
