@@ -174,7 +174,7 @@ class CheckpointingJobTest
     {
         final long records = 20_000;
         final RiffleConfig config = new RiffleConfig().defaultParallelism(2);
-        config.checkpointing().interval(Duration.ofMillis(5)).timeout(Duration.ofMillis(20)).directory(checkpoints)
+        config.checkpointing().interval(Duration.ofMillis(10)).timeout(Duration.ofMillis(150)).directory(checkpoints)
             .restartStrategy(RestartStrategy.none());
         final StreamEnvironment env = StreamEnvironment.create(config);
         final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
@@ -203,7 +203,7 @@ class CheckpointingJobTest
         if (value == 5_000)
         {
             // holds the barrier behind this record longer than the checkpoint timeout
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(150));
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(600));
         }
         return value;
     }
