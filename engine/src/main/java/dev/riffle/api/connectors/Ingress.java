@@ -4,10 +4,12 @@ import dev.riffle.api.connector.Source;
 import dev.riffle.api.connector.SourceContext;
 import dev.riffle.api.connector.SourceReader;
 import dev.riffle.api.functions.Collector;
+import dev.riffle.api.state.TypeSerializer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.jctools.queues.MpscArrayQueue;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,8 +44,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * <p>
  * Thread-safety: {@code offer}, {@code tryOffer} and {@code close} may be called from any thread;
- * the reader is called only by the job's task thread. Nothing is journaled: records still in the
- * queue when the job fails are lost.
+ * the reader is called only by the job's task thread.
+ * <p>
+ * Nothing is journaled and the ingress is not replayable: with checkpointing, a failure or crash loses
+ * every record offered after the last completed checkpoint — those the job had read since (their
+ * effects are rolled back with the checkpoint) and those still in the queue. {@link #journaled(int,
+ * Path, TypeSerializer)} builds an ingress that replays them.
  *
  * @param <T> record type.
  */
@@ -86,6 +92,27 @@ public final class Ingress<T> implements Source<T>, AutoCloseable
         this.capacity = capacity;
         this.queue = new MpscArrayQueue<>(capacity);
         this.afterOpenCheck = afterOpenCheck;
+    }
+
+    /**
+     * Builds an ingress whose records are appended to a durable journal before {@code offer} returns,
+     * so that a job restarted from a checkpoint (also after a process crash) replays everything offered
+     * since: see {@link JournaledIngress}. Segments of 64 MiB, no forced sync;
+     * {@link JournaledIngress#JournaledIngress(Path, TypeSerializer, JournaledIngressConfig)} sets more.
+     *
+     * @param capacity   records that may wait unread before {@code offer} waits, at least 1.
+     * @param directory  the journal's directory, created if missing, recovered if it holds a journal.
+     * @param serializer turns records into bytes and back; thread-safe.
+     * @param <T>        record type.
+     * @return the journaled ingress.
+     * @throws IllegalArgumentException if capacity is below 1.
+     * @throws IllegalStateException    if the journal in the directory is corrupt.
+     * @throws java.io.UncheckedIOException if the directory cannot be opened.
+     */
+    public static <T> JournaledIngress<T> journaled(
+        final int capacity, final Path directory, final TypeSerializer<T> serializer)
+    {
+        return new JournaledIngress<>(directory, serializer, new JournaledIngressConfig().capacity(capacity));
     }
 
     /**

@@ -1,152 +1,256 @@
 package dev.riffle.api.connectors.journal;
 
+import dev.riffle.api.state.TypeSerializer;
 import org.agrona.BitUtil;
-import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An append-only log in memory-mapped segment files ({@code journal-<start position>.log}): what an
- * {@code Ingress} with a journal writes every offered record to before it returns, so that the
- * records offered since the last completed checkpoint can be replayed after a crash.
+ * An append-only log of serialized records in memory-mapped segment files, written lock-free by any
+ * number of threads and read by one: the durable journal behind a journaled {@code Ingress}.
  * <p>
- * Entry: {@code [int status][int length][payload]}, 8-byte aligned. Appending is two steps: a short
- * synchronized claim reserves space and stores {@code CLAIMED} with the length; the payload is then
- * written outside the lock and {@code COMMITTED} stored with release semantics
- * ({@code putIntRelease}). The reader loads the status with acquire semantics ({@code getIntVolatile})
- * before reading the payload. {@code PADDING} fills the end of a segment an entry does not fit in;
- * {@code ABORTED} marks a claim whose payload could not be written; {@code END} marks {@code close()}.
+ * <b>Positions</b> are byte offsets from the start of the journal; they only grow, also across
+ * reopenings. Segment {@code i} holds positions {@code [i·S, (i+1)·S)} for the segment size S (a power
+ * of two) in the file {@code journal-<i·S>.log} ({@link JournalSegments}).
  * <p>
- * Durability: a committed entry is in the page cache when {@code append} returns, so it survives the
- * death of the process (kill -9); it survives power loss only after {@link #force()}. On reopening,
- * the log is scanned from its last segment: entries claimed but never committed (the process died in
- * between; their offers never returned) are treated as aborted.
+ * <b>Entry</b> (8-byte aligned, never across a segment boundary):
+ * <pre>
+ *   0: int length   frame length = 8 + payload bytes; the commit marker:
+ *                   0 = nothing written yet, -length = being written, +length = complete
+ *   4: int type     {@link #TYPE_DATA}, {@link #TYPE_PADDING} (skip to position + align(length)),
+ *                   {@link #TYPE_END} (the ingress was closed; length 8)
+ *   8: payload      length - 8 bytes, as the record's TypeSerializer wrote them
+ * </pre>
+ * <b>Append</b> ({@link #append}): reserve {@code align(8 + payload)} bytes with one atomic
+ * {@code getAndAdd} on the tail; store the type, then {@code -length}, then a store-store fence; write
+ * the payload; publish with {@code putIntRelease(+length)}, as Aeron's log buffers do. The one
+ * reservation that crosses a segment end pads both of its pieces ({@code PADDING}) and reserves again.
+ * If the serializer throws, the entry is published as padding and the exception rethrown.
  * <p>
- * Threading: {@link #claim}/{@link #commit}/{@link #abort} from any number of threads; reading by one
- * thread; {@link #truncateBefore} by any thread, for segments entirely before the reader.
+ * <b>Read</b> ({@link JournalCursor}): load the length with acquire semantics; a positive length
+ * publishes the type and payload. A zero or negative length at or after {@link #recoveredTail()} is
+ * an entry still being written: the reader waits there, never skips it.
+ * <p>
+ * <b>Recovery</b>: when the process dies, the stores each thread made before its last instruction
+ * are in the page cache (kill -9 does not lose them), in program order thanks to the fence: an entry
+ * is complete ({@code +length}), torn ({@code -length}: its offer never returned), or untouched (all
+ * zero: the thread died between its reservation and its first store). Reopening scans the last
+ * segment for the end of its last non-zero entry — the true tail — skipping zero runs, since a later
+ * reservation may have completed; everything after it is zero, so new entries reuse no stale header.
+ * Below that recovered tail no writer is alive, so the reader skips torn entries by their length and
+ * untouched ones to the next non-zero header (or the end of the segment) instead of waiting.
+ * <p>
+ * <b>Durability</b>: a returned append is in the page cache and survives the death of the process;
+ * it survives power loss only once forced ({@link #force()}, or {@code syncEveryAppend}, which forces
+ * each entry's pages and costs a disk flush per append).
+ * <p>
+ * Threading: {@link #append} and {@link #appendEnd()} from any threads; a {@link JournalCursor} by one
+ * thread at a time; {@link #truncateBefore} from any thread, for positions no cursor will go back
+ * before; {@link #force()} from any thread.
  */
 public final class IngressJournal implements AutoCloseable
 {
-    /** Nothing claimed here yet. */
-    public static final int EMPTY = 0;
-    /** Claimed, payload being written. */
-    public static final int CLAIMED = 1;
-    /** A complete entry. */
-    public static final int COMMITTED = 2;
-    /** A claim whose payload was not written; skip it. */
-    public static final int ABORTED = 3;
-    /** Filler to the end of the segment. */
-    public static final int PADDING = 4;
-    /** The ingress was closed here. */
-    public static final int END = 5;
     /** Bytes of an entry header. */
-    public static final int HEADER = 8;
+    public static final int HEADER_LENGTH = 8;
+    /** Alignment of every entry. */
+    public static final int ALIGNMENT = 8;
+    /** A record. */
+    public static final int TYPE_DATA = 1;
+    /** Filler: skip it. */
+    public static final int TYPE_PADDING = 2;
+    /** The ingress was closed here: nothing follows. */
+    public static final int TYPE_END = 3;
+    /** Default segment size: 64 MiB. */
+    public static final int DEFAULT_SEGMENT_SIZE = 64 << 20;
+    /** Smallest segment size. */
+    public static final int MIN_SEGMENT_SIZE = 4096;
+    /** Largest segment size. */
+    public static final int MAX_SEGMENT_SIZE = 1 << 30;
 
-    private static final Pattern SEGMENT = Pattern.compile("journal-(\\d+)\\.log");
+    static final int TYPE_OFFSET = 4;
 
     private final Path directory;
     private final int segmentSize;
-    private final TreeMap<Long, Segment> segments = new TreeMap<>();
-    private long tail;
-    private boolean ended;
+    private final int offsetMask;
+    private final boolean syncEveryAppend;
+    private final JournalSegments segments;
+    /** Next position to reserve: the one word every appending thread contends on. */
+    private final AtomicLong tail;
+    private final long recoveredTail;
+    private final long recoveredEnd;
 
-    private record Segment(long start, MappedByteBuffer mapped, UnsafeBuffer buffer, File file)
+    private IngressJournal(final Path directory, final int segmentSize, final boolean syncEveryAppend)
+        throws IOException
     {
-    }
-
-    /**
-     * Opens (or creates) the journal in a directory and finds its tail.
-     *
-     * @param directory   the journal's directory.
-     * @param segmentSize bytes per segment file, a power of two of at least 4 KiB.
-     * @throws IOException if the directory cannot be read or created.
-     */
-    public IngressJournal(final Path directory, final int segmentSize) throws IOException
-    {
-        if (segmentSize < 4096 || Integer.bitCount(segmentSize) != 1)
-        {
-            throw new IllegalArgumentException("segment size must be a power of two >= 4096: " + segmentSize);
-        }
-        this.directory = Files.createDirectories(directory);
+        this.directory = directory;
         this.segmentSize = segmentSize;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory))
+        this.offsetMask = segmentSize - 1;
+        this.syncEveryAppend = syncEveryAppend;
+        this.segments = new JournalSegments(directory, segmentSize, syncEveryAppend);
+        long end = -1;
+        long recovered = 0;
+        final long lastStart = segments.lastStart();
+        if (lastStart >= 0)
         {
-            for (final Path file : files)
+            final UnsafeBuffer buffer = segments.bufferOrNull(lastStart);
+            int offset = 0;
+            int lastEnd = 0;
+            while (offset < segmentSize)
             {
-                final Matcher m = SEGMENT.matcher(file.getFileName().toString());
-                if (m.matches())
+                final int length = buffer.getIntVolatile(offset);
+                if (length == 0)
                 {
-                    final long start = Long.parseLong(m.group(1));
-                    final MappedByteBuffer mapped = IoUtil.mapExistingFile(file.toFile(), "journal segment");
-                    segments.put(start, new Segment(start, mapped, new UnsafeBuffer(mapped), file.toFile()));
+                    offset = nextNonZero(buffer, offset, segmentSize);
+                    continue;
                 }
+                if (length > 0 && buffer.getInt(offset + TYPE_OFFSET) == TYPE_END)
+                {
+                    end = lastStart + offset;
+                }
+                offset += frameLength(buffer, lastStart, offset, length);
+                lastEnd = offset;
             }
+            recovered = lastStart + lastEnd;
         }
-        tail = recoverTail();
+        this.recoveredTail = recovered;
+        this.recoveredEnd = end;
+        this.tail = new AtomicLong(recovered);
     }
 
     /**
-     * @return the position after the last entry.
-     */
-    public synchronized long tail()
-    {
-        return tail;
-    }
-
-    /**
-     * @return true if the journal holds an end marker: the ingress was closed.
-     */
-    public synchronized boolean isEnded()
-    {
-        return ended;
-    }
-
-    /**
-     * Reserves space for an entry.
+     * Opens the journal in a directory, creating it if missing, and recovers its tail.
      *
-     * @param length payload bytes.
-     * @return the entry's position; write the payload at {@link #payloadBuffer}/{@link #payloadOffset},
-     * then {@link #commit} or {@link #abort}.
-     * @throws IllegalStateException if the journal holds an end marker.
+     * @param directory       the journal's directory; one process at a time.
+     * @param segmentSize     bytes per segment: a power of two in [{@link #MIN_SEGMENT_SIZE},
+     *                        {@link #MAX_SEGMENT_SIZE}], the same every time the journal is opened.
+     * @param syncEveryAppend force each entry to disk before {@link #append} returns.
+     * @return the journal.
+     * @throws IllegalArgumentException if the segment size is not allowed.
+     * @throws IllegalStateException    naming the file and position if the journal is corrupt.
+     * @throws IOException              if the directory cannot be read or created.
      */
-    public synchronized long claim(final int length)
+    public static IngressJournal open(final Path directory, final int segmentSize, final boolean syncEveryAppend)
+        throws IOException
     {
-        if (ended)
+        if (segmentSize < MIN_SEGMENT_SIZE || segmentSize > MAX_SEGMENT_SIZE || Integer.bitCount(segmentSize) != 1)
         {
-            throw new IllegalStateException("the journal is closed");
+            throw new IllegalArgumentException("ingress journal: the segment size must be a power of two in [" +
+                MIN_SEGMENT_SIZE + ", " + MAX_SEGMENT_SIZE + "]: " + segmentSize);
         }
-        final int entryLength = BitUtil.align(HEADER + length, 8);
-        if (entryLength > segmentSize - HEADER)
+        return new IngressJournal(directory, segmentSize, syncEveryAppend);
+    }
+
+    /**
+     * @return the largest payload of an entry: a quarter of a segment, less the header, so that a
+     * reservation that crossed a segment end fits after it.
+     */
+    public int maxPayloadLength()
+    {
+        return segmentSize / 4 - HEADER_LENGTH;
+    }
+
+    /**
+     * Appends a record. Lock-free except when it is the first to need a new segment (which it
+     * creates: zero-filled, {@code segmentSize} bytes written).
+     *
+     * @param record     the record.
+     * @param serializer writes exactly {@code serializer.length(record)} bytes.
+     * @param <T>        record type.
+     * @return the entry's position.
+     * @throws IllegalArgumentException if the record is longer than {@link #maxPayloadLength()}.
+     * @throws UncheckedIOException     if a segment cannot be created (disk full): the journal is broken.
+     * @throws RuntimeException         what the serializer threw; the entry is then padding.
+     */
+    public <T> long append(final T record, final TypeSerializer<? super T> serializer)
+    {
+        final int payloadLength = serializer.length(record);
+        if (payloadLength < 0 || payloadLength > maxPayloadLength())
         {
-            throw new IllegalArgumentException("record of " + length + " bytes does not fit a journal segment of " +
-                segmentSize + " bytes");
+            throw new IllegalArgumentException("ingress journal: a record of " + payloadLength + " bytes does not " +
+                "fit; at most " + maxPayloadLength() + " with segments of " + segmentSize + " bytes");
         }
-        long position = tail;
-        final long segmentEnd = (position / segmentSize + 1) * segmentSize;
-        if (position + entryLength > segmentEnd)
+        final int length = HEADER_LENGTH + payloadLength;
+        final int aligned = BitUtil.align(length, ALIGNMENT);
+        final long position = reserve(aligned);
+        final UnsafeBuffer buffer = segments.bufferForWrite(position);
+        final int offset = (int)position & offsetMask;
+        buffer.putInt(offset + TYPE_OFFSET, TYPE_DATA);
+        buffer.putInt(offset, -length);
+        VarHandle.storeStoreFence(); // the marker precedes the payload, also in a crash's page cache
+        try
         {
-            final Segment segment = segment(position);
-            final int offset = (int)(position - segment.start());
-            segment.buffer().putInt(offset + 4, (int)(segmentEnd - position));
-            segment.buffer().putIntRelease(offset, PADDING);
-            position = segmentEnd;
+            serializer.write(record, buffer, offset + HEADER_LENGTH);
         }
-        final Segment segment = segment(position);
-        final int offset = (int)(position - segment.start());
-        segment.buffer().putInt(offset + 4, length);
-        segment.buffer().putIntRelease(offset, CLAIMED);
-        tail = position + entryLength;
+        catch (final Throwable t)
+        {
+            buffer.putInt(offset + TYPE_OFFSET, TYPE_PADDING);
+            buffer.putIntRelease(offset, aligned);
+            throw t;
+        }
+        buffer.putIntRelease(offset, length);
+        if (syncEveryAppend)
+        {
+            segments.force(position, aligned);
+        }
         return position;
+    }
+
+    /**
+     * Appends the end marker. The caller makes sure no append runs concurrently or after.
+     *
+     * @return its position.
+     */
+    public long appendEnd()
+    {
+        final long position = reserve(HEADER_LENGTH);
+        final UnsafeBuffer buffer = segments.bufferForWrite(position);
+        final int offset = (int)position & offsetMask;
+        buffer.putInt(offset + TYPE_OFFSET, TYPE_END);
+        buffer.putIntRelease(offset, HEADER_LENGTH);
+        if (syncEveryAppend)
+        {
+            segments.force(position, HEADER_LENGTH);
+        }
+        return position;
+    }
+
+    /**
+     * @return the next position to be reserved: every entry is before it (some may still be written).
+     */
+    public long tail()
+    {
+        return tail.get();
+    }
+
+    /**
+     * @return the tail found when the journal was opened; entries before it were written by an earlier
+     * process.
+     */
+    public long recoveredTail()
+    {
+        return recoveredTail;
+    }
+
+    /**
+     * @return the position of the end marker found when the journal was opened, or -1.
+     */
+    public long recoveredEnd()
+    {
+        return recoveredEnd;
+    }
+
+    /**
+     * @return the first position still in the journal (segments before it were deleted).
+     */
+    public long head()
+    {
+        final long first = segments.firstStart();
+        return first < 0 ? recoveredTail : first;
     }
 
     /**
@@ -158,197 +262,118 @@ public final class IngressJournal implements AutoCloseable
     }
 
     /**
-     * @param position a journal position.
-     * @return the buffer of the segment holding it (offset = position % segment size), or null if no
-     * entry has been claimed in that segment yet. A reader calls this once per segment.
+     * @return the journal's directory.
      */
-    public synchronized UnsafeBuffer segmentBuffer(final long position)
+    public Path directory()
     {
-        final Segment segment = segmentOrNull(position);
-        return null == segment ? null : segment.buffer();
+        return directory;
     }
 
     /**
-     * @param position a claimed entry.
-     * @return the buffer to write its payload into, at {@link #payloadOffset(long)}.
+     * @param position the position of an entry (or the tail) in {@code [head(), tail()]}.
+     * @return a cursor reading from there; owned by one thread at a time.
+     * @throws IllegalArgumentException if the position is not 8-aligned or not in the journal.
      */
-    public UnsafeBuffer payloadBuffer(final long position)
+    public JournalCursor cursor(final long position)
     {
-        return segmentForReader(position).buffer();
+        final long head = head();
+        final long tail = tail();
+        if (position < head || position > tail || (position & (ALIGNMENT - 1)) != 0)
+        {
+            throw new IllegalArgumentException("ingress journal " + directory.toAbsolutePath() + ": position " +
+                position + " is not an entry position in [" + head + ", " + tail + "]" +
+                (position < head ? "; the segments before " + head + " were deleted" : ""));
+        }
+        return new JournalCursor(this, segments, position);
     }
 
     /**
-     * @param position a claimed entry.
-     * @return offset of its payload in {@link #payloadBuffer(long)}.
-     */
-    public int payloadOffset(final long position)
-    {
-        return (int)(position % segmentSize) + HEADER;
-    }
-
-    /**
-     * Publishes a claimed entry.
+     * Deletes the segments that end at or before a position, except the last one.
      *
-     * @param position the claim.
+     * @param position a position no cursor is or will be before.
+     * @return the number of segments deleted.
      */
-    public void commit(final long position)
+    public int truncateBefore(final long position)
     {
-        segmentForReader(position).buffer().putIntRelease((int)(position % segmentSize), COMMITTED);
+        return segments.deleteBefore(position);
     }
 
     /**
-     * Marks a claimed entry as skipped (its payload could not be written).
-     *
-     * @param position the claim.
+     * Forces every segment and the directory to disk: the entries appended before survive power loss.
+     * Costs a disk flush of the dirty pages.
      */
-    public void abort(final long position)
+    public void force()
     {
-        segmentForReader(position).buffer().putIntRelease((int)(position % segmentSize), ABORTED);
+        segments.forceAll();
     }
 
     /**
-     * Appends the end marker: readers end their input there; later claims throw.
+     * Unmaps the segments; the files stay. No thread may use the journal or its cursors afterwards.
      */
-    public synchronized void end()
-    {
-        if (!ended)
-        {
-            final long position = claim(0);
-            segment(position).buffer().putIntRelease((int)(position % segmentSize), END);
-            ended = true;
-        }
-    }
-
-    /**
-     * @param position a position at or before the tail.
-     * @return status of the entry there ({@code EMPTY} if nothing was claimed there yet).
-     */
-    int status(final long position)
-    {
-        final Segment segment = segmentOrNull(position);
-        return null == segment ? EMPTY : segment.buffer().getIntVolatile((int)(position - segment.start()));
-    }
-
-    int length(final long position)
-    {
-        return segmentForReader(position).buffer().getInt((int)(position % segmentSize) + 4);
-    }
-
-    long next(final long position, final int status)
-    {
-        if (status == PADDING)
-        {
-            return (position / segmentSize + 1) * segmentSize;
-        }
-        return position + BitUtil.align(HEADER + length(position), 8);
-    }
-
-    /**
-     * Forces every segment to disk: committed entries then survive power loss. Costs a disk flush.
-     */
-    public synchronized void force()
-    {
-        for (final Segment segment : segments.values())
-        {
-            segment.mapped().force();
-        }
-    }
-
-    /**
-     * Deletes the segments that end at or before a position (one a completed checkpoint no longer
-     * needs to replay).
-     *
-     * @param position a position the reader has passed.
-     */
-    public synchronized void truncateBefore(final long position)
-    {
-        while (!segments.isEmpty())
-        {
-            final Segment first = segments.firstEntry().getValue();
-            if (first.start() + segmentSize > position || first.start() + segmentSize > tail)
-            {
-                return;
-            }
-            segments.remove(first.start());
-            IoUtil.unmap(first.mapped());
-            IoUtil.deleteIfExists(first.file());
-        }
-    }
-
-    /**
-     * @return the first position still in the journal.
-     */
-    public synchronized long head()
-    {
-        return segments.isEmpty() ? tail : segments.firstKey();
-    }
-
     @Override
-    public synchronized void close()
+    public void close()
     {
-        for (final Segment segment : segments.values())
-        {
-            IoUtil.unmap(segment.mapped());
-        }
-        segments.clear();
+        segments.close();
     }
 
-    private long recoverTail()
+    /**
+     * @return the aligned length of the entry at {@code offset}, validated.
+     * @throws IllegalStateException naming the position if the header is not a valid entry's.
+     */
+    int frameLength(final UnsafeBuffer buffer, final long segmentStart, final int offset, final int length)
     {
-        if (segments.isEmpty())
+        final int type = buffer.getInt(offset + TYPE_OFFSET);
+        final int absolute = length == Integer.MIN_VALUE ? 0 : Math.abs(length);
+        final boolean valid = absolute >= HEADER_LENGTH && absolute <= segmentSize - offset &&
+            (type == TYPE_DATA || type == TYPE_PADDING || (length == HEADER_LENGTH && type == TYPE_END));
+        if (!valid)
         {
-            return 0;
+            throw new IllegalStateException("ingress journal " + directory.toAbsolutePath() + ": corrupt entry at " +
+                "position " + (segmentStart + offset) + " (length " + length + ", type " + type + ")");
         }
-        long position = segments.lastKey();
-        final long end = position + segmentSize;
-        while (position < end)
+        return BitUtil.align(absolute, ALIGNMENT);
+    }
+
+    /**
+     * @return the offset of the first non-zero length field after {@code offset} (which is zero), or
+     * {@code limit}.
+     */
+    static int nextNonZero(final UnsafeBuffer buffer, final int offset, final int limit)
+    {
+        int next = offset + ALIGNMENT;
+        while (next < limit && buffer.getInt(next) == 0)
         {
-            final int status = status(position);
-            if (status == EMPTY)
+            next += ALIGNMENT;
+        }
+        return Math.min(next, limit);
+    }
+
+    private long reserve(final int aligned)
+    {
+        while (true)
+        {
+            final long position = tail.getAndAdd(aligned);
+            final long segmentEnd = (position | offsetMask) + 1;
+            if (position + aligned <= segmentEnd)
             {
                 return position;
             }
-            if (status == CLAIMED)
-            {
-                // the process died between claim and commit: that offer never returned
-                segment(position).buffer().putIntRelease((int)(position % segmentSize), ABORTED);
-            }
-            if (status == END)
-            {
-                ended = true;
-            }
-            position = next(position, status == CLAIMED ? ABORTED : status);
+            // the one reservation across a segment end: pad both pieces, try again after it
+            pad(position, (int)(segmentEnd - position));
+            pad(segmentEnd, (int)(position + aligned - segmentEnd));
         }
-        return position;
     }
 
-    private synchronized Segment segmentForReader(final long position)
+    private void pad(final long position, final int length)
     {
-        final Segment segment = segmentOrNull(position);
-        if (null == segment)
-        {
-            throw new IllegalStateException("journal position " + position + " is not in the journal");
-        }
-        return segment;
+        final UnsafeBuffer buffer = segments.bufferForWrite(position);
+        final int offset = (int)position & offsetMask;
+        buffer.putInt(offset + TYPE_OFFSET, TYPE_PADDING);
+        buffer.putIntRelease(offset, length);
     }
 
-    private synchronized Segment segmentOrNull(final long position)
+    boolean segmentCreationFailed()
     {
-        final Map.Entry<Long, Segment> entry = segments.floorEntry(position);
-        return null != entry && position < entry.getKey() + segmentSize ? entry.getValue() : null;
-    }
-
-    private Segment segment(final long position)
-    {
-        final long start = position / segmentSize * segmentSize;
-        Segment segment = segments.get(start);
-        if (null == segment)
-        {
-            final File file = directory.resolve("journal-" + start + ".log").toFile();
-            final MappedByteBuffer mapped = IoUtil.mapNewFile(file, segmentSize, true);
-            segment = new Segment(start, mapped, new UnsafeBuffer(mapped), file);
-            segments.put(start, segment);
-        }
-        return segment;
+        return segments.creationFailed();
     }
 }
