@@ -1,6 +1,7 @@
 package dev.riffle.state.offheap;
 
 import dev.riffle.state.KeyGroupRange;
+import dev.riffle.state.snapshot.CheckpointFiles;
 import dev.riffle.state.snapshot.FileRef;
 import dev.riffle.state.snapshot.KeyedStateHandle;
 import dev.riffle.state.snapshot.KeyedStateSnapshot;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32C;
 
 /**
  * The asynchronous part of an off-heap checkpoint: the store writes the pages changed since its last
@@ -47,7 +47,7 @@ final class OffHeapSnapshot implements KeyedStateSnapshot
         {
             final SnapshotResult result = snapshot.writeStandalone(
                 checkpointDirectory.resolve(manifestName), checkpointDirectory, filePrefix);
-            files.add(fileRef(checkpointDirectory, manifestName));
+            files.add(CheckpointFiles.describe(checkpointDirectory, manifestName));
             for (final StoreManifest.DataFile data : result.files())
             {
                 files.add(new FileRef(data.name(), data.length(), data.crc()));
@@ -57,7 +57,7 @@ final class OffHeapSnapshot implements KeyedStateSnapshot
         {
             final Path shared = Files.createDirectories(checkpointDirectory.resolveSibling(SHARED));
             final SnapshotResult result = snapshot.write(checkpointDirectory.resolve(manifestName), shared, filePrefix);
-            files.add(fileRef(checkpointDirectory, manifestName));
+            files.add(CheckpointFiles.describe(checkpointDirectory, manifestName));
             for (final StoreManifest.DataFile data : result.files())
             {
                 files.add(new FileRef("../" + SHARED + '/' + data.name(), data.length(), data.crc()));
@@ -75,13 +75,5 @@ final class OffHeapSnapshot implements KeyedStateSnapshot
         final Path dataDirectory = handle.files().size() > 1 ?
             checkpointDirectory.resolve(handle.files().get(1).path()).getParent() : checkpointDirectory;
         return new StoreRestore.Source(checkpointDirectory.resolve(manifest.path()), dataDirectory.normalize());
-    }
-
-    private static FileRef fileRef(final Path directory, final String name) throws IOException
-    {
-        final byte[] bytes = Files.readAllBytes(directory.resolve(name));
-        final CRC32C crc = new CRC32C();
-        crc.update(bytes);
-        return new FileRef(name, bytes.length, crc.getValue());
     }
 }

@@ -99,7 +99,47 @@ public final class CheckpointFiles
         {
             throw new CorruptCheckpointException(file, "is missing", null);
         }
-        try (InputStream in = Files.newInputStream(file))
+        final FileRef actual;
+        try
+        {
+            actual = measure(directory, ref.path());
+        }
+        catch (final IOException ex)
+        {
+            throw new CorruptCheckpointException(file, "cannot be read: " + ex, ex);
+        }
+        if (actual.length() != ref.length())
+        {
+            throw new CorruptCheckpointException(file, "has " + actual.length() + " bytes, expected " + ref.length() +
+                " (truncated?)", null);
+        }
+        if (actual.crc() != ref.crc())
+        {
+            throw new CorruptCheckpointException(file, "fails its checksum", null);
+        }
+    }
+
+    /**
+     * Describes a file a snapshot wrote by other means (a rename, a store's own writer): forces it to
+     * disk and measures its length and CRC-32C.
+     *
+     * @param directory the checkpoint directory.
+     * @param name      file name inside it.
+     * @return its reference.
+     * @throws IOException on failure.
+     */
+    public static FileRef describe(final Path directory, final String name) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(directory.resolve(name), StandardOpenOption.WRITE))
+        {
+            channel.force(true);
+        }
+        return measure(directory, name);
+    }
+
+    private static FileRef measure(final Path directory, final String name) throws IOException
+    {
+        try (InputStream in = Files.newInputStream(directory.resolve(name)))
         {
             final CRC32C crc = new CRC32C();
             final byte[] buffer = new byte[1 << 16];
@@ -110,19 +150,7 @@ public final class CheckpointFiles
                 crc.update(buffer, 0, n);
                 length += n;
             }
-            if (length != ref.length())
-            {
-                throw new CorruptCheckpointException(file, "has " + length + " bytes, expected " + ref.length() +
-                    " (truncated?)", null);
-            }
-            if (crc.getValue() != ref.crc())
-            {
-                throw new CorruptCheckpointException(file, "fails its checksum", null);
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new CorruptCheckpointException(file, "cannot be read: " + ex, ex);
+            return new FileRef(name, length, crc.getValue());
         }
     }
 

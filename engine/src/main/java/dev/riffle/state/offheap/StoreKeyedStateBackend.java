@@ -1,0 +1,163 @@
+package dev.riffle.state.offheap;
+
+import dev.riffle.api.state.AggregatingState;
+import dev.riffle.api.state.AggregatingStateDescriptor;
+import dev.riffle.api.state.ListState;
+import dev.riffle.api.state.ListStateDescriptor;
+import dev.riffle.api.state.MapState;
+import dev.riffle.api.state.MapStateDescriptor;
+import dev.riffle.api.state.ReducingState;
+import dev.riffle.api.state.ReducingStateDescriptor;
+import dev.riffle.api.state.StateDescriptor;
+import dev.riffle.api.state.TypeSerializer;
+import dev.riffle.api.state.ValueState;
+import dev.riffle.api.state.ValueStateDescriptor;
+import dev.riffle.api.state.serialization.Serializers;
+import dev.riffle.api.state.serialization.UnsupportedTypeException;
+import dev.riffle.state.KeyGroupRange;
+import dev.riffle.state.KeyedStateBackend;
+import dev.riffle.state.snapshot.KeyedStateHandle;
+import dev.riffle.store.KeyedStore;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Keyed state kept as serialized entries in a {@link KeyedStore}: the state types, the current key
+ * and the serializer choice shared by the off-heap and the Chronicle backends, which differ only in
+ * their store and in how they snapshot and restore it. Keys and values use the built-in serializers
+ * ({@link Serializers}); a state whose type has none fails when it is registered, naming the state,
+ * the operator and the type. Confined to the task thread.
+ */
+abstract class StoreKeyedStateBackend implements KeyedStateBackend
+{
+    protected final KeyGroupRange keyGroups;
+    protected final String operatorName;
+    private final String storeDescription;
+    private final CurrentKeyBytes currentKey = new CurrentKeyBytes();
+    private final CollectionCodec collectionCodec = new CollectionCodec();
+
+    /**
+     * @param keyGroups        the instance's key groups.
+     * @param operatorName     for error messages.
+     * @param storeDescription where state is kept, for error messages ("off heap", "in Chronicle Map").
+     */
+    protected StoreKeyedStateBackend(
+        final KeyGroupRange keyGroups, final String operatorName, final String storeDescription)
+    {
+        this.keyGroups = keyGroups;
+        this.operatorName = operatorName;
+        this.storeDescription = storeDescription;
+    }
+
+    /**
+     * @return the store the states read and write; may change only by a restore, before any state is used.
+     */
+    protected abstract KeyedStore store();
+
+    @Override
+    public void setCurrentKey(final Object key, final int keyGroup)
+    {
+        if (!keyGroups.contains(keyGroup))
+        {
+            throw new IllegalStateException("key group " + keyGroup + " of key " + key +
+                " is outside this instance's range " + keyGroups);
+        }
+        try
+        {
+            currentKey.set(key, keyGroup);
+        }
+        catch (final UnsupportedTypeException ex)
+        {
+            throw new IllegalStateException("operator '" + operatorName + "': the key " + key + " cannot be kept " +
+                storeDescription + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public Object currentKey()
+    {
+        return currentKey.key();
+    }
+
+    @Override
+    public <T> ValueState<T> valueState(final ValueStateDescriptor<T> descriptor)
+    {
+        return value(descriptor, descriptor.type(), descriptor.defaultValue());
+    }
+
+    @Override
+    public <T> ListState<T> listState(final ListStateDescriptor<T> descriptor)
+    {
+        final KeyedStore store = store();
+        return new OffHeapListState<>(store, store.registerState(descriptor.name()), currentKey,
+            serializer(descriptor, descriptor.type()), collectionCodec);
+    }
+
+    @Override
+    public <UK, UV> MapState<UK, UV> mapState(final MapStateDescriptor<UK, UV> descriptor)
+    {
+        final KeyedStore store = store();
+        return new OffHeapMapState<>(store, store.registerState(descriptor.name()), currentKey,
+            serializer(descriptor, descriptor.keyType()), serializer(descriptor, descriptor.type()), collectionCodec);
+    }
+
+    @Override
+    public <T> ReducingState<T> reducingState(final ReducingStateDescriptor<T> descriptor)
+    {
+        return new OffHeapReducingState<>(value(descriptor, descriptor.type(), null), descriptor.reduceFunction());
+    }
+
+    @Override
+    public <IN, ACC, OUT> AggregatingState<IN, OUT> aggregatingState(
+        final AggregatingStateDescriptor<IN, ACC, OUT> descriptor)
+    {
+        return new OffHeapAggregatingState<>(value(descriptor, descriptor.type(), null), descriptor.aggregateFunction());
+    }
+
+    /**
+     * @param handles handles of a checkpoint.
+     * @param format  the format this backend writes.
+     * @return the handles holding key groups of this instance.
+     * @throws IOException if a handle was written by another backend.
+     */
+    protected final List<KeyedStateHandle> handlesToRestore(final List<KeyedStateHandle> handles, final String format)
+        throws IOException
+    {
+        for (final KeyedStateHandle handle : handles)
+        {
+            if (!format.equals(handle.format()))
+            {
+                throw new IOException("state of operator '" + operatorName + "' was checkpointed in format '" +
+                    handle.format() + "', this backend reads '" + format +
+                    "': restore with the backend that took the checkpoint");
+            }
+        }
+        return handles.stream().filter(h -> h.intersects(keyGroups.start(), keyGroups.end())).toList();
+    }
+
+    private <T> OffHeapValueState<T> value(final StateDescriptor<?> descriptor, final Class<T> type, final T defaultValue)
+    {
+        final KeyedStore store = store();
+        return new OffHeapValueState<>(store, store.registerState(descriptor.name()), currentKey,
+            new StateCodec<>(serializer(descriptor, type)), defaultValue);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> TypeSerializer<T> serializer(final StateDescriptor<?> descriptor, final Class<T> type)
+    {
+        if (type == Object.class)
+        {
+            return (TypeSerializer<T>)new JavaObjectSerializer(descriptor.name());
+        }
+        try
+        {
+            return Serializers.forType(type);
+        }
+        catch (final UnsupportedTypeException ex)
+        {
+            throw new IllegalStateException("state '" + descriptor.name() + "' of operator '" + operatorName +
+                "' cannot be kept " + storeDescription + ": " + ex.getMessage(), ex);
+        }
+    }
+}
