@@ -5,8 +5,6 @@ import dev.riffle.api.connector.SourceContext;
 import dev.riffle.api.connector.SourceReader;
 import dev.riffle.api.functions.Collector;
 import dev.riffle.api.state.TypeSerializer;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.jctools.queues.MpscArrayQueue;
 
 import java.nio.file.Path;
@@ -56,10 +54,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Ingress<T> implements Source<T>, AutoCloseable
 {
     private static final int MAX_CAPACITY = 1 << 30;
-    private static final long SPINS = 100;
-    private static final long YIELDS = 10;
-    private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
-    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final MpscArrayQueue<T> queue;
     private final int capacity;
@@ -251,25 +245,7 @@ public final class Ingress<T> implements Source<T>, AutoCloseable
             {
                 return false;
             }
-            final long deadline = System.nanoTime() + timeoutNanos;
-            final IdleStrategy idle = new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NANOS, MAX_PARK_NANOS);
-            while (true)
-            {
-                if (Thread.interrupted())
-                {
-                    throw new InterruptedException("interrupted while waiting for room in the ingress");
-                }
-                idle.idle();
-                checkOpen();
-                if (queue.offer(record))
-                {
-                    return true;
-                }
-                if (timeoutNanos > 0 && System.nanoTime() - deadline >= 0)
-                {
-                    return false;
-                }
-            }
+            return OfferBackoff.await(() -> queue.offer(record), this::checkOpen, timeoutNanos, "ingress");
         }
         finally
         {

@@ -7,7 +7,6 @@ import dev.riffle.api.connectors.journal.IngressJournal;
 import dev.riffle.api.connectors.journal.JournalCursor;
 import dev.riffle.api.functions.Collector;
 import dev.riffle.api.state.TypeSerializer;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
@@ -60,10 +59,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class JournaledIngress<T> implements ReplayableSource<T>, AutoCloseable
 {
-    private static final long SPINS = 100;
-    private static final long YIELDS = 10;
-    private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
-    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final IngressJournal journal;
     private final TypeSerializer<T> serializer;
@@ -195,7 +190,7 @@ public final class JournaledIngress<T> implements ReplayableSource<T>, AutoClose
     public void close()
     {
         closed = true;
-        final IdleStrategy idle = new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NANOS, MAX_PARK_NANOS);
+        final IdleStrategy idle = OfferBackoff.idleStrategy();
         while (offersInFlight.get() != 0)
         {
             idle.idle();
@@ -334,25 +329,7 @@ public final class JournaledIngress<T> implements ReplayableSource<T>, AutoClose
             {
                 return false;
             }
-            final long deadline = System.nanoTime() + timeoutNanos;
-            final IdleStrategy idle = new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NANOS, MAX_PARK_NANOS);
-            while (true)
-            {
-                if (Thread.interrupted())
-                {
-                    throw new InterruptedException("interrupted while waiting for room in the journaled ingress");
-                }
-                idle.idle();
-                checkOpen();
-                if (tryAppend(record))
-                {
-                    return true;
-                }
-                if (timeoutNanos > 0 && System.nanoTime() - deadline >= 0)
-                {
-                    return false;
-                }
-            }
+            return OfferBackoff.await(() -> tryAppend(record), this::checkOpen, timeoutNanos, "journaled ingress");
         }
         finally
         {
