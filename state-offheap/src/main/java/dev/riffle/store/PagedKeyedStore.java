@@ -52,6 +52,11 @@ public final class PagedKeyedStore implements KeyedStore
     private final int maxEntry;
     private final UnsafeBuffer scratch;
     private final UnsafeBuffer longValue = new UnsafeBuffer(new byte[Long.BYTES]);
+    private KeyGroupDirectory foundDirectory;
+    private int foundHash;
+    private int foundPage;
+    private UnsafeBuffer found;
+    private int foundBase;
     private final ValueView view = new ValueView();
     private final SnapshotService snapshots;
     /** Writer's epoch: incremented by every snapshot; the snapshot thread reads only its snapshot's copy. */
@@ -266,13 +271,9 @@ public final class PagedKeyedStore implements KeyedStore
     public long getLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength, final long missingValue)
     {
-        final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
-        final KeyGroupDirectory directory = directory(keyGroup);
-        final int index = directory.index(hash);
-        final int page = directory.page(index);
-        final UnsafeBuffer buffer = arena.buffer(page);
-        final int base = arena.offset(page);
-        final int c = BucketPage.find(buffer, base, directory.cells(index), BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
+        final int c = findByteKey(keyGroup, stateId, key, keyOffset, keyLength);
+        final UnsafeBuffer buffer = found;
+        final int base = foundBase;
         return c < 0 ? missingValue : buffer.getLong(longValue(buffer, base, c));
     }
 
@@ -288,17 +289,13 @@ public final class PagedKeyedStore implements KeyedStore
     public long addLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength, final long delta)
     {
-        final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
-        final KeyGroupDirectory directory = directory(keyGroup);
-        final int index = directory.index(hash);
-        final int page = directory.page(index);
-        final UnsafeBuffer buffer = arena.buffer(page);
-        final int base = arena.offset(page);
-        final int c = BucketPage.find(buffer, base, directory.cells(index), BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
+        final int c = findByteKey(keyGroup, stateId, key, keyOffset, keyLength);
+        final UnsafeBuffer buffer = found;
+        final int base = foundBase;
         if (c >= 0)
         {
             final int at = longValue(buffer, base, c);
-            beforeWrite(page);
+            beforeWrite(foundPage);
             final long value = buffer.getLong(at) + delta;
             buffer.putLong(at, value);
             return value;
@@ -318,6 +315,30 @@ public final class PagedKeyedStore implements KeyedStore
         return BucketPage.valueOffset(buffer, base, c);
     }
 
+    /**
+     * Looks a byte key up; leaves where it looked in the {@code found*} fields (writer thread only),
+     * so callers that go on to write need not repeat the lookup.
+     *
+     * @return the entry's cell in {@link #found}'s page, or -1.
+     */
+    private int findByteKey(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
+        final int keyLength)
+    {
+        final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
+        final KeyGroupDirectory directory = directory(keyGroup);
+        final int index = directory.index(hash);
+        final int page = directory.page(index);
+        final UnsafeBuffer buffer = arena.buffer(page);
+        final int base = arena.offset(page);
+        foundDirectory = directory;
+        foundHash = hash;
+        foundPage = page;
+        found = buffer;
+        foundBase = base;
+        return BucketPage.find(buffer, base, directory.cells(index), BucketPage.tag(hash, stateId), key, keyOffset,
+            keyLength);
+    }
+
     private static IllegalStateException notALong(final int valueLength)
     {
         return new IllegalStateException("entry holds a " + valueLength + "-byte value, not an 8-byte long");
@@ -329,13 +350,9 @@ public final class PagedKeyedStore implements KeyedStore
     public ValueView get(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength)
     {
-        final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
-        final KeyGroupDirectory directory = directory(keyGroup);
-        final int index = directory.index(hash);
-        final int page = directory.page(index);
-        final UnsafeBuffer buffer = arena.buffer(page);
-        final int base = arena.offset(page);
-        final int c = BucketPage.find(buffer, base, directory.cells(index), BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
+        final int c = findByteKey(keyGroup, stateId, key, keyOffset, keyLength);
+        final UnsafeBuffer buffer = found;
+        final int base = foundBase;
         if (c < 0)
         {
             return null;
@@ -353,17 +370,15 @@ public final class PagedKeyedStore implements KeyedStore
             throw new IllegalArgumentException("entry of " + keyLength + " + " + valueLength +
                 " bytes exceeds the store's limit of " + maxEntry + " bytes (a quarter of a page)");
         }
-        final KeyGroupDirectory directory = directory(keyGroup);
-        final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
+        final int c = findByteKey(keyGroup, stateId, key, keyOffset, keyLength);
+        final UnsafeBuffer buffer = found;
+        final int base = foundBase;
+        final KeyGroupDirectory directory = foundDirectory;
+        final int hash = foundHash;
         final long tag = BucketPage.tag(hash, stateId);
-        final int index = directory.index(hash);
-        final int page = directory.page(index);
-        final UnsafeBuffer buffer = arena.buffer(page);
-        final int base = arena.offset(page);
-        final int c = BucketPage.find(buffer, base, directory.cells(index), tag, key, keyOffset, keyLength);
         if (c >= 0)
         {
-            beforeWrite(page);
+            beforeWrite(foundPage);
             if (BucketPage.resizeInPlace(buffer, c, valueLength))
             {
                 buffer.putBytes(BucketPage.valueOffset(buffer, base, c), value, valueOffset, valueLength);
@@ -382,18 +397,14 @@ public final class PagedKeyedStore implements KeyedStore
     public boolean remove(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength)
     {
-        final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
-        final KeyGroupDirectory directory = directory(keyGroup);
-        final int index = directory.index(hash);
-        final int page = directory.page(index);
-        final UnsafeBuffer buffer = arena.buffer(page);
-        final int base = arena.offset(page);
-        final int c = BucketPage.find(buffer, base, directory.cells(index), BucketPage.tag(hash, stateId), key, keyOffset, keyLength);
+        final int c = findByteKey(keyGroup, stateId, key, keyOffset, keyLength);
+        final UnsafeBuffer buffer = found;
+        final int base = foundBase;
         if (c < 0)
         {
             return false;
         }
-        beforeWrite(page);
+        beforeWrite(foundPage);
         BucketPage.remove(buffer, base, c);
         return true;
     }
