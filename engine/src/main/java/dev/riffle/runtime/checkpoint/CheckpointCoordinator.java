@@ -322,6 +322,10 @@ public final class CheckpointCoordinator implements CheckpointResponder
         {
             trigger(null, false, false, new CompletableFuture<>());
         }
+        catch (final java.util.concurrent.RejectedExecutionException ex)
+        {
+            // the job is ending and the control thread shutting down: no checkpoint to take
+        }
         catch (final Exception ex)
         {
             LOGGER.log(System.Logger.Level.WARNING, "cannot trigger a checkpoint of job '" + jobName + "': " + ex);
