@@ -21,8 +21,12 @@ import org.agrona.MutableDirectBuffer;
  *      16  16 bytes      key then value, inline, when keyLength + valueLength &lt;= 16;
  *                        otherwise int offset (within the page) of [key][value] in the heap
  *     ... free ...
- *     heap (8-byte aligned entries), from heapTop to the page end
+ *     heap (8-byte aligned entries), from heapTop to the layout's end
+ * layoutSize: the page's {@link ChangedLines} map, not part of the layout
  * </pre>
+ * Every method takes {@code layoutSize}, the bytes of the page before its change map
+ * ({@link ChangedLines#layoutSize}); a page is 8-byte aligned and cells are 32-byte aligned, so a cell
+ * never straddles a 64-byte line.
  * <b>Why cells.</b> A long → long entry (and any entry of up to 16 key + value bytes, e.g. a short
  * String → count) lives entirely in its 32-byte cell: a lookup touches one cache line, like an
  * open-addressing primitive map, instead of a slot array and then an entry heap. Tag and lengths are
@@ -108,9 +112,9 @@ final class BucketPage
      * @return the largest key + value a page accepts: a quarter of the page, so that a few splits always
      * make room.
      */
-    static int maxEntryPayload(final int pageSize)
+    static int maxEntryPayload(final int layoutSize)
     {
-        return ((pageSize - CELLS) >>> 2) - CELL_SIZE;
+        return ((layoutSize - CELLS) >>> 2) - CELL_SIZE;
     }
 
     static int cellCount(final DirectBuffer buffer, final int base)
@@ -239,9 +243,9 @@ final class BucketPage
     /**
      * @return heap bytes of the live entries.
      */
-    static int liveHeapBytes(final DirectBuffer buffer, final int base, final int pageSize)
+    static int liveHeapBytes(final DirectBuffer buffer, final int base, final int layoutSize)
     {
-        return pageSize - buffer.getInt(base + HEAP_TOP) - buffer.getInt(base + GARBAGE);
+        return layoutSize - buffer.getInt(base + HEAP_TOP) - buffer.getInt(base + GARBAGE);
     }
 
     /**
@@ -251,10 +255,10 @@ final class BucketPage
      *
      * @return the cell count, or -1 if the entries do not fit in one page.
      */
-    static int cellsFor(final int pageSize, final int entries, final int heapBytes)
+    static int cellsFor(final int layoutSize, final int entries, final int heapBytes)
     {
         final int minCells = Math.max(MIN_CELLS, (entries * 4 + 2) / 3 + 1);
-        final long free = (long)pageSize - CELLS - heapBytes - ((long)minCells << CELL_SHIFT);
+        final long free = (long)layoutSize - CELLS - heapBytes - ((long)minCells << CELL_SHIFT);
         if (free < 0)
         {
             return -1;
@@ -269,12 +273,12 @@ final class BucketPage
      * Initialises an empty page.
      */
     static void init(
-        final MutableDirectBuffer buffer, final int base, final int pageSize, final int localDepth, final int cellCount)
+        final MutableDirectBuffer buffer, final int base, final int layoutSize, final int localDepth, final int cellCount)
     {
         buffer.setMemory(base, CELLS + (cellCount << CELL_SHIFT), (byte)0);
         buffer.putInt(base + LOCAL_DEPTH, localDepth);
         buffer.putInt(base + CELL_COUNT, cellCount);
-        buffer.putInt(base + HEAP_TOP, pageSize);
+        buffer.putInt(base + HEAP_TOP, layoutSize);
     }
 
     /**
@@ -418,7 +422,7 @@ final class BucketPage
         final int sourceBase,
         final MutableDirectBuffer target,
         final int targetBase,
-        final int pageSize,
+        final int layoutSize,
         final int localDepth,
         final int keepBit,
         final boolean keepSet,
@@ -439,12 +443,12 @@ final class BucketPage
                 heapBytes += heapLength(keyLength(lengths), valueLength(lengths));
             }
         }
-        int cellCount = reserve ? cellsFor(pageSize, entries + 1, heapBytes) : -1;
+        int cellCount = reserve ? cellsFor(layoutSize, entries + 1, heapBytes) : -1;
         if (cellCount < 0)
         {
-            cellCount = cellsFor(pageSize, entries, heapBytes - (reserve ? reserveHeap : 0));
+            cellCount = cellsFor(layoutSize, entries, heapBytes - (reserve ? reserveHeap : 0));
         }
-        init(target, targetBase, pageSize, localDepth, cellCount);
+        init(target, targetBase, layoutSize, localDepth, cellCount);
         for (int i = 0; i < sourceCells; i++)
         {
             final int c = sourceBase + CELLS + (i << CELL_SHIFT);
@@ -479,11 +483,11 @@ final class BucketPage
      * @return true if rebuilding the page (dropping garbage and tombstones, re-dividing cells and heap)
      * would make room for an entry of these lengths.
      */
-    static boolean roomAfterRebuild(final DirectBuffer buffer, final int base, final int pageSize,
+    static boolean roomAfterRebuild(final DirectBuffer buffer, final int base, final int layoutSize,
         final int keyLength, final int valueLength)
     {
-        return cellsFor(pageSize, buffer.getInt(base + LIVE) + 1,
-            liveHeapBytes(buffer, base, pageSize) + heapLength(keyLength, valueLength)) > 0;
+        return cellsFor(layoutSize, buffer.getInt(base + LIVE) + 1,
+            liveHeapBytes(buffer, base, layoutSize) + heapLength(keyLength, valueLength)) > 0;
     }
 
     private static boolean keeps(final long tag, final int keepBit, final boolean keepSet)

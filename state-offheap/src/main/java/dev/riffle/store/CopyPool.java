@@ -6,10 +6,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.ByteBuffer;
 
 /**
- * Page-sized direct buffers for copy-on-write copies, reused from snapshot to snapshot: the writer
- * takes one when it must copy a page before changing it, the snapshot thread gives it back once the
- * copy is on disk. Allocates only while the pool is short (the first snapshots, or a burst of
- * writes larger than any before).
+ * Direct buffers for copy-on-write copies, reused from snapshot to snapshot: the writer takes one when it
+ * must copy a page before changing it, the snapshot thread gives it back once the copy is on disk.
+ * Allocates only while the pool is short (the first snapshots, or a burst of writes larger than any
+ * before).
+ * <p>
+ * A copy is the page (with its {@link ChangedLines} map) followed by an 8-byte trailer at offset
+ * {@code pageSize}: the epoch of the snapshot from which the map counts changes, recorded by the
+ * capturing thread, so the snapshot thread can tell whether the map is a delta against the page's
+ * last saved chain.
  */
 final class CopyPool
 {
@@ -21,14 +26,25 @@ final class CopyPool
         this.pageSize = pageSize;
     }
 
+    /**
+     * @return a buffer of {@code pageSize + 8} bytes.
+     */
     UnsafeBuffer take()
     {
         final UnsafeBuffer buffer = free.poll();
-        return null != buffer ? buffer : new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
+        return null != buffer ? buffer : allocate(pageSize);
     }
 
     void give(final UnsafeBuffer buffer)
     {
         free.offer(buffer);
+    }
+
+    /**
+     * @return a new copy buffer for pages of {@code pageSize}.
+     */
+    static UnsafeBuffer allocate(final int pageSize)
+    {
+        return new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize + Long.BYTES));
     }
 }

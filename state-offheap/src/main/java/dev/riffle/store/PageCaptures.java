@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * writer never modifies a page of an active snapshot before its capture is {@code S}; a thread that
  * sees {@code -S} waits for a page copy (a memcpy, microseconds), never for I/O.
  * <p>
+ * {@code cleared[p]}, the epoch of the snapshot that last saved p and cleared its {@link ChangedLines}
+ * map, is plain and read and written only by the thread holding p's capture (the CAS and the release
+ * order successive holders).
+ * <p>
  * {@code written[p]}, the epoch of the latest write to p, is plain: only the writer writes it, and the
  * snapshot thread reads it only for a page whose capture CAS it won, which the writer cannot have
  * written since the snapshot was activated (release) and read by the snapshot thread (acquire).
@@ -26,6 +30,7 @@ final class PageCaptures
 
     private volatile AtomicLongArray[] capture = new AtomicLongArray[0];
     private long[][] written = new long[0][];
+    private volatile long[][] cleared = new long[0][];
 
     /**
      * Makes room for page {@code page}; writer thread.
@@ -40,12 +45,15 @@ final class PageCaptures
         final int n = chunk + 1;
         final AtomicLongArray[] c = Arrays.copyOf(capture, n);
         final long[][] w = Arrays.copyOf(written, n);
+        final long[][] k = Arrays.copyOf(cleared, n);
         for (int i = written.length; i < n; i++)
         {
             c[i] = new AtomicLongArray(1 << CHUNK_SHIFT);
             w[i] = new long[1 << CHUNK_SHIFT];
+            k[i] = new long[1 << CHUNK_SHIFT];
         }
         written = w;
+        cleared = k;
         capture = c;
     }
 
@@ -57,6 +65,19 @@ final class PageCaptures
     void written(final int page, final long epoch)
     {
         written[page >>> CHUNK_SHIFT][page & CHUNK_MASK] = epoch;
+    }
+
+    /**
+     * @return epoch of the snapshot that last saved the page; by the capture's holder only.
+     */
+    long cleared(final int page)
+    {
+        return cleared[page >>> CHUNK_SHIFT][page & CHUNK_MASK];
+    }
+
+    void cleared(final int page, final long epoch)
+    {
+        cleared[page >>> CHUNK_SHIFT][page & CHUNK_MASK] = epoch;
     }
 
     long capture(final int page)

@@ -49,6 +49,8 @@ public final class PagedKeyedStore implements KeyedStore
     final CopyPool copyPool;
     final SnapshotLineage lineage = new SnapshotLineage();
     private final int pageSize;
+    /** Bytes of a page the entries use; the page's {@link ChangedLines} map follows. */
+    private final int layoutSize;
     private final int maxEntry;
     private final UnsafeBuffer scratch;
     private final UnsafeBuffer longValue = new UnsafeBuffer(new byte[Long.BYTES]);
@@ -76,6 +78,7 @@ public final class PagedKeyedStore implements KeyedStore
         this.firstKeyGroup = firstKeyGroup;
         this.lastKeyGroup = lastKeyGroup;
         this.pageSize = options.pageSize();
+        this.layoutSize = ChangedLines.layoutSize(pageSize);
         this.maxEntry = options.maxEntrySize();
         this.arena = new PageArena(workDirectory, options.pageSize(), options.pagesPerSegment());
         this.scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
@@ -204,6 +207,7 @@ public final class PagedKeyedStore implements KeyedStore
             if (LongCells.get(c + BucketPage.CELL_LENGTHS) == BucketPage.LONG_LENGTHS)
             {
                 LongCells.put(c + BucketPage.CELL_PAYLOAD + Long.BYTES, value);
+                ChangedLines.mark(directory.address(index), layoutSize, c);
                 return;
             }
             removeCell(directory, index, c);
@@ -225,6 +229,7 @@ public final class PagedKeyedStore implements KeyedStore
             beforeWrite(directory.page(index));
             final long value = LongCells.get(at) + delta;
             LongCells.put(at, value);
+            ChangedLines.mark(directory.address(index), layoutSize, c);
             return value;
         }
         insertLong(directory, hash, tag, key, delta);
@@ -255,14 +260,36 @@ public final class PagedKeyedStore implements KeyedStore
     {
         final int page = directory.page(index);
         final int base = arena.offset(page);
-        BucketPage.remove(arena.buffer(page), base, base + (int)(cellAddress - directory.address(index)));
+        final int c = base + (int)(cellAddress - directory.address(index));
+        markEntry(arena.buffer(page), base, c);
+        BucketPage.remove(arena.buffer(page), base, c);
+    }
+
+    /**
+     * Marks what inserting, resizing or removing the entry of cell {@code c} changes: the header line,
+     * the cell's line and the entry's heap bytes.
+     */
+    private void markEntry(final UnsafeBuffer buffer, final int base, final int c)
+    {
+        ChangedLines.mark(buffer, base, layoutSize, base, BucketPage.CELLS);
+        ChangedLines.mark(buffer, base, layoutSize, c, BucketPage.CELL_SIZE);
+        final long lengths = buffer.getLong(c + BucketPage.CELL_LENGTHS);
+        final int keyLength = BucketPage.keyLength(lengths);
+        final int valueLength = BucketPage.valueLength(lengths);
+        if (!BucketPage.isInline(keyLength, valueLength))
+        {
+            ChangedLines.mark(buffer, base, layoutSize, BucketPage.keyOffset(buffer, base, c, lengths),
+                keyLength + valueLength);
+        }
     }
 
     private void insertLong(final KeyGroupDirectory directory, final int hash, final long tag, final long key,
         final long value)
     {
         final int page = pageWithRoom(directory, hash, Long.BYTES, Long.BYTES);
-        BucketPage.insertLong(arena.buffer(page), arena.offset(page), tag, key, value);
+        final UnsafeBuffer buffer = arena.buffer(page);
+        final int base = arena.offset(page);
+        markEntry(buffer, base, BucketPage.insertLong(buffer, base, tag, key, value));
     }
 
     // ---------------------------------------------------------------- byte keys, long values
@@ -298,6 +325,7 @@ public final class PagedKeyedStore implements KeyedStore
             beforeWrite(foundPage);
             final long value = buffer.getLong(at) + delta;
             buffer.putLong(at, value);
+            ChangedLines.mark(buffer, base, layoutSize, at, Long.BYTES);
             return value;
         }
         longValue.putLong(0, delta);
@@ -382,8 +410,10 @@ public final class PagedKeyedStore implements KeyedStore
             if (BucketPage.resizeInPlace(buffer, c, valueLength))
             {
                 buffer.putBytes(BucketPage.valueOffset(buffer, base, c), value, valueOffset, valueLength);
+                markEntry(buffer, base, c);
                 return;
             }
+            markEntry(buffer, base, c);
             BucketPage.remove(buffer, base, c);
         }
         final int target = pageWithRoom(directory, hash, keyLength, valueLength);
@@ -391,6 +421,7 @@ public final class PagedKeyedStore implements KeyedStore
         final int targetBase = arena.offset(target);
         final int n = BucketPage.insert(targetBuffer, targetBase, tag, key, keyOffset, keyLength, valueLength);
         targetBuffer.putBytes(BucketPage.valueOffset(targetBuffer, targetBase, n), value, valueOffset, valueLength);
+        markEntry(targetBuffer, targetBase, n);
     }
 
     @Override
@@ -405,6 +436,7 @@ public final class PagedKeyedStore implements KeyedStore
             return false;
         }
         beforeWrite(foundPage);
+        markEntry(buffer, base, c);
         BucketPage.remove(buffer, base, c);
         return true;
     }
@@ -520,8 +552,9 @@ public final class PagedKeyedStore implements KeyedStore
         final int page = arena.allocate();
         captures.ensure(page);
         captures.written(page, epoch);
-        BucketPage.init(arena.buffer(page), arena.offset(page), pageSize, localDepth,
-            BucketPage.cellsFor(pageSize, 0, 0));
+        BucketPage.init(arena.buffer(page), arena.offset(page), layoutSize, localDepth,
+            BucketPage.cellsFor(layoutSize, 0, 0));
+        ChangedLines.markAll(arena.buffer(page), arena.offset(page), pageSize);
         return page;
     }
 
@@ -562,11 +595,12 @@ public final class PagedKeyedStore implements KeyedStore
             {
                 return page;
             }
-            if (BucketPage.roomAfterRebuild(buffer, base, pageSize, keyLength, valueLength))
+            if (BucketPage.roomAfterRebuild(buffer, base, layoutSize, keyLength, valueLength))
             {
                 scratch.putBytes(0, buffer, base, pageSize);
-                BucketPage.rebuild(scratch, 0, buffer, base, pageSize, buffer.getInt(base + BucketPage.LOCAL_DEPTH),
+                BucketPage.rebuild(scratch, 0, buffer, base, layoutSize, buffer.getInt(base + BucketPage.LOCAL_DEPTH),
                     -1, false, true, BucketPage.heapLength(keyLength, valueLength));
+                ChangedLines.markAll(buffer, base, pageSize);
                 pageChanged(directory, hash, page);
                 continue;
             }
@@ -589,9 +623,10 @@ public final class PagedKeyedStore implements KeyedStore
         }
         final int sibling = newPage(depth + 1);
         scratch.putBytes(0, buffer, base, pageSize);
-        BucketPage.rebuild(scratch, 0, buffer, base, pageSize, depth + 1, depth, false, false, 0);
-        BucketPage.rebuild(scratch, 0, arena.buffer(sibling), arena.offset(sibling), pageSize, depth + 1, depth,
+        BucketPage.rebuild(scratch, 0, buffer, base, layoutSize, depth + 1, depth, false, false, 0);
+        BucketPage.rebuild(scratch, 0, arena.buffer(sibling), arena.offset(sibling), layoutSize, depth + 1, depth,
             true, false, 0);
+        ChangedLines.markAll(buffer, base, pageSize);
         directory.split(hash, depth, page, sibling);
         pageChanged(directory, hash & ~(1 << depth), page);
         pageChanged(directory, hash | (1 << depth), sibling);

@@ -1,23 +1,34 @@
 package dev.riffle.store;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Where the latest saved copy of every page lives: the data file (by name) and the page's index in
- * it. Updated only when a snapshot completes, and used by the next one to reference unchanged pages
- * instead of writing them again. Used by one snapshot thread at a time; successive snapshots are
- * ordered by the store's volatile completion marker.
+ * Where the latest saved state of every page lives: its chain of records (a full image, then deltas),
+ * with the epoch of the snapshot that wrote the chain's last record. Updated only when a snapshot
+ * completes, and used by the next one to reference unchanged pages and to extend the chains of changed
+ * ones. Used by one snapshot thread at a time; successive snapshots are ordered by the store's volatile
+ * completion marker.
  */
 final class SnapshotLineage
 {
-    private final Map<Integer, PageRef> locations = new HashMap<>();
-    private final Map<String, StoreManifest.DataFile> files = new HashMap<>();
-    private final Map<String, java.nio.file.Path> directories = new HashMap<>();
-
-    PageRef location(final int page)
+    /**
+     * @param records    full image, then deltas.
+     * @param savedAt    epoch of the snapshot that wrote the last record.
+     * @param deltaBytes bytes of the chain's deltas, which a restore reads on top of the image.
+     */
+    record Chain(PageRef[] records, long savedAt, int deltaBytes)
     {
-        return locations.get(page);
+    }
+
+    private final Map<Integer, Chain> chains = new HashMap<>();
+    private final Map<String, StoreManifest.DataFile> files = new HashMap<>();
+    private final Map<String, Path> directories = new HashMap<>();
+
+    Chain chain(final int page)
+    {
+        return chains.get(page);
     }
 
     StoreManifest.DataFile file(final String name)
@@ -30,15 +41,14 @@ final class SnapshotLineage
         return file;
     }
 
-    java.nio.file.Path directory(final String name)
+    Path directory(final String name)
     {
         return directories.get(name);
     }
 
-    void update(final Map<Integer, PageRef> saved, final StoreManifest.DataFile newFile,
-        final java.nio.file.Path directory)
+    void update(final Map<Integer, Chain> saved, final StoreManifest.DataFile newFile, final Path directory)
     {
-        locations.putAll(saved);
+        chains.putAll(saved);
         files.put(newFile.name(), newFile);
         directories.put(newFile.name(), directory);
     }

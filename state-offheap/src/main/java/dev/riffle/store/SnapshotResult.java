@@ -8,11 +8,17 @@ import java.util.List;
  *
  * @param manifest     the manifest file.
  * @param files        every data file the manifest refers to, new and earlier ones.
- * @param pagesWritten pages written to the new data file.
+ * @param pagesWritten pages written to the new data file, as full images or deltas.
+ * @param deltasWritten of which written as deltas of their changed lines.
  * @param pagesReused  pages referenced in earlier data files.
  * @param bytesWritten bytes of the new data file.
  */
-public record SnapshotResult(Path manifest, List<StoreManifest.DataFile> files, int pagesWritten, int pagesReused,
+public record SnapshotResult(
+    Path manifest,
+    List<StoreManifest.DataFile> files,
+    int pagesWritten,
+    int deltasWritten,
+    int pagesReused,
     long bytesWritten)
 {
 }

@@ -3,8 +3,8 @@ package dev.riffle.store;
 import java.util.List;
 
 /**
- * The table of contents of a snapshot: per key group its directory, each entry naming the data file
- * and index of the page copy it points to; the data files with their lengths and CRC-32C; the state
+ * The table of contents of a snapshot: per key group its directory, each entry naming the records (data
+ * file and offset) its page is restored from; the data files with their lengths and CRC-32C; the state
  * names by id.
  *
  * @param snapshotId    caller's id.
@@ -30,9 +30,10 @@ public record StoreManifest(
      * The directory of one key group.
      *
      * @param keyGroup the key group.
-     * @param pages    page copy of every directory entry (entries may share a page).
+     * @param pages    the saved page of every directory entry, as a chain of records (a full image, then
+     *                 deltas in order); entries sharing a page share the same array.
      */
-    public record KeyGroupPages(int keyGroup, PageRef[] pages)
+    public record KeyGroupPages(int keyGroup, PageRef[][] pages)
     {
     }
 

@@ -13,20 +13,25 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
- * Binary manifest: magic, version, fields of {@link StoreManifest} (files as a table, page references
- * as indices into it), then a CRC-32C of everything before. Written to a temporary file, forced, and
+ * Binary manifest: magic, version, fields of {@link StoreManifest} (files as a table; per key group its
+ * distinct page chains, each record as file index and offset, then the directory as chain indices),
+ * then a CRC-32C of everything before. Written to a temporary file, forced, and
  * renamed atomically; read back only if magic, version and checksum all match.
  */
 final class StoreManifestFormat
 {
     private static final int MAGIC = 0x52465354; // "RFST"
-    /** 2: bucket pages with inline cells ({@link BucketPage}); version 1 pages are not readable. */
-    private static final int VERSION = 2;
+    /**
+     * 3: pages saved as chains of records ({@link PageRecords}) with a change map in every page; the
+     * pages of versions 1 and 2 are not readable.
+     */
+    private static final int VERSION = 3;
 
     private StoreManifestFormat()
     {
@@ -62,11 +67,30 @@ final class StoreManifestFormat
             for (final StoreManifest.KeyGroupPages group : manifest.keyGroups())
             {
                 out.writeInt(group.keyGroup());
-                out.writeInt(group.pages().length);
-                for (final PageRef ref : group.pages())
+                final PageRef[][] pages = group.pages();
+                final Map<PageRef[], Integer> chainIndex = new IdentityHashMap<>();
+                final List<PageRef[]> chains = new ArrayList<>();
+                for (final PageRef[] chain : pages)
                 {
-                    out.writeInt(fileIndex.get(ref.file()));
-                    out.writeInt(ref.index());
+                    if (null == chainIndex.putIfAbsent(chain, chains.size()))
+                    {
+                        chains.add(chain);
+                    }
+                }
+                out.writeInt(chains.size());
+                for (final PageRef[] chain : chains)
+                {
+                    out.writeInt(chain.length);
+                    for (final PageRef ref : chain)
+                    {
+                        out.writeInt(fileIndex.get(ref.file()));
+                        out.writeLong(ref.offset());
+                    }
+                }
+                out.writeInt(pages.length);
+                for (final PageRef[] chain : pages)
+                {
+                    out.writeInt(chainIndex.get(chain));
                 }
             }
         }
@@ -134,16 +158,30 @@ final class StoreManifestFormat
             for (int i = in.readInt(); i > 0; i--)
             {
                 final int keyGroup = in.readInt();
-                final PageRef[] pages = new PageRef[in.readInt()];
+                final PageRef[][] chains = new PageRef[in.readInt()][];
+                for (int c = 0; c < chains.length; c++)
+                {
+                    final int length = in.readInt();
+                    if (length < 1)
+                    {
+                        throw new CorruptSnapshotException(file, "names an empty page chain", null);
+                    }
+                    chains[c] = new PageRef[length];
+                    for (int r = 0; r < length; r++)
+                    {
+                        chains[c][r] = new PageRef(files.get(in.readInt()).name(), in.readLong());
+                    }
+                }
+                final PageRef[][] pages = new PageRef[in.readInt()][];
                 for (int p = 0; p < pages.length; p++)
                 {
-                    pages[p] = new PageRef(files.get(in.readInt()).name(), in.readInt());
+                    pages[p] = chains[in.readInt()];
                 }
                 groups.add(new StoreManifest.KeyGroupPages(keyGroup, pages));
             }
             return new StoreManifest(snapshotId, epoch, pageSize, first, last, states, groups, files);
         }
-        catch (final IOException | IndexOutOfBoundsException ex)
+        catch (final IOException | IndexOutOfBoundsException | NegativeArraySizeException ex)
         {
             throw new CorruptSnapshotException(file, "cannot be decoded: " + ex, ex);
         }

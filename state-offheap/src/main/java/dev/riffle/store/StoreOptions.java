@@ -19,6 +19,6 @@ public record StoreOptions(int pageSize, int pagesPerSegment)
      */
     public int maxEntrySize()
     {
-        return BucketPage.maxEntryPayload(pageSize);
+        return BucketPage.maxEntryPayload(ChangedLines.layoutSize(pageSize));
     }
 }

@@ -3,23 +3,21 @@ package dev.riffle.store;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.zip.CRC32C;
 
 /**
  * Rebuilds a store from snapshots: for all of its key groups, or a sub-range (a job restored at
- * another parallelism reads its key groups from every old instance's snapshot). Every data file a
- * needed key group refers to is checked first (present, length, CRC-32C); a bad file fails the
- * restore naming it.
+ * another parallelism reads its key groups from every old instance's snapshot). Each page is rebuilt from
+ * its chain of records — a full image, then deltas — read once each, straight from the data files. Every
+ * data file a needed key group refers to must be present with the length its manifest records, and
+ * every record read must match its checksum; a bad file fails the restore naming it. (Damage to records
+ * no needed page refers to is not looked for.)
  */
 public final class StoreRestore
 {
@@ -101,9 +99,8 @@ public final class StoreRestore
         {
             files.put(file.name(), file);
         }
-        final Set<String> verified = new HashSet<>();
         final Map<String, FileChannel> open = new HashMap<>();
-        final UnsafeBuffer page = new UnsafeBuffer(ByteBuffer.allocateDirect(options.pageSize()));
+        final PageRecords.Reader reader = new PageRecords.Reader(options.pageSize());
         try
         {
             for (final StoreManifest.KeyGroupPages group : manifest.keyGroups())
@@ -117,25 +114,30 @@ public final class StoreRestore
                 {
                     throw new IOException("key group " + group.keyGroup() + " is in two snapshots");
                 }
-                final Map<PageRef, Integer> loaded = new HashMap<>();
+                final Map<PageRef[], Integer> loaded = new java.util.IdentityHashMap<>();
                 final int[] directory = new int[group.pages().length];
                 for (int d = 0; d < directory.length; d++)
                 {
-                    final PageRef ref = group.pages()[d];
-                    Integer target = loaded.get(ref);
+                    final PageRef[] chain = group.pages()[d];
+                    Integer target = loaded.get(chain);
                     if (null == target)
                     {
-                        final StoreManifest.DataFile file = files.get(ref.file());
-                        final Path path = source.dataDirectory().resolve(ref.file());
-                        if (verified.add(ref.file()))
-                        {
-                            verify(path, file);
-                        }
-                        final FileChannel channel = open.computeIfAbsent(ref.file(), n -> openChannel(path));
-                        readPage(channel, path, (long)ref.index() * options.pageSize(), page);
                         target = store.newPage(0);
-                        store.arena.buffer(target).putBytes(store.arena.offset(target), page, 0, options.pageSize());
-                        loaded.put(ref, target);
+                        final UnsafeBuffer page = store.arena.buffer(target);
+                        final int base = store.arena.offset(target);
+                        for (int r = 0; r < chain.length; r++)
+                        {
+                            final PageRef ref = chain[r];
+                            final Path path = source.dataDirectory().resolve(ref.file());
+                            FileChannel channel = open.get(ref.file());
+                            if (null == channel)
+                            {
+                                channel = openChecked(path, files.get(ref.file()));
+                                open.put(ref.file(), channel);
+                            }
+                            reader.apply(channel, path, ref.offset(), 0 == r, page, base);
+                        }
+                        loaded.put(chain, target);
                     }
                     directory[d] = target;
                 }
@@ -152,59 +154,28 @@ public final class StoreRestore
         }
     }
 
-    private static FileChannel openChannel(final Path path)
-    {
-        try
-        {
-            return FileChannel.open(path, StandardOpenOption.READ);
-        }
-        catch (final IOException ex)
-        {
-            throw new java.io.UncheckedIOException(ex);
-        }
-    }
-
-    private static void readPage(final FileChannel channel, final Path path, final long position, final UnsafeBuffer page)
-        throws IOException
-    {
-        final ByteBuffer bytes = page.byteBuffer().duplicate().clear();
-        long at = position;
-        while (bytes.hasRemaining())
-        {
-            final int n = channel.read(bytes, at);
-            if (n < 0)
-            {
-                throw new CorruptSnapshotException(path, "ends before page at " + position, null);
-            }
-            at += n;
-        }
-    }
-
-    static void verify(final Path path, final StoreManifest.DataFile file) throws CorruptSnapshotException
+    /**
+     * Opens a data file after checking it is there with the length its manifest records; each record read
+     * from it is then checked against its own checksum ({@link PageRecords.Reader}).
+     */
+    private static FileChannel openChecked(final Path path, final StoreManifest.DataFile file)
+        throws CorruptSnapshotException
     {
         if (null == file || !Files.isRegularFile(path))
         {
             throw new CorruptSnapshotException(path, "is missing", null);
         }
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
+        try
         {
+            final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
             if (channel.size() != file.length())
             {
-                throw new CorruptSnapshotException(path, "has " + channel.size() + " bytes, expected " +
-                    file.length() + " (truncated?)", null);
+                final long size = channel.size();
+                channel.close();
+                throw new CorruptSnapshotException(path, "has " + size + " bytes, expected " + file.length() +
+                    " (truncated?)", null);
             }
-            final CRC32C crc = new CRC32C();
-            final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-            while (channel.read(buffer) > 0)
-            {
-                buffer.flip();
-                crc.update(buffer);
-                buffer.clear();
-            }
-            if (crc.getValue() != file.crc())
-            {
-                throw new CorruptSnapshotException(path, "fails its checksum", null);
-            }
+            return channel;
         }
         catch (final CorruptSnapshotException ex)
         {

@@ -3,7 +3,6 @@ package dev.riffle.store;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -11,18 +10,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
 
 /**
  * A snapshot of a {@link PagedKeyedStore} as it was at {@link PagedKeyedStore#snapshot(long)}, written
  * once, by one thread, while the writer goes on.
  * <p>
- * Pages changed since the last completed snapshot are written to one new data file; unchanged pages
+ * Pages changed since the last completed snapshot are written to one new data file — as a delta of their
+ * changed 64-byte lines ({@link ChangedLines}) appended to the page's chain of records, or as a full
+ * image when the chain would grow too long or the delta too large ({@link PageRecords}); unchanged pages
  * are referenced in the data files of earlier snapshots. Each page is captured exactly once, either by
  * the writer (copy before its first change, see {@link PageCaptures}) or here (copy, then write).
  */
 public final class StoreSnapshot
 {
+    /** Deltas a page's chain may hold before the page is saved whole again: bounds a restore's reads. */
+    static final int MAX_DELTAS = 8;
     private final PagedKeyedStore store;
     private final long snapshotId;
     final long epoch;
@@ -116,7 +118,7 @@ public final class StoreSnapshot
                 if (needsSave(page))
                 {
                     final UnsafeBuffer copy = store.copyPool.take();
-                    copy.putBytes(0, store.arena.buffer(page), store.arena.offset(page), store.arena.pageSize());
+                    saveInto(page, store.arena.buffer(page), copy);
                     copies.put(page, copy);
                 }
                 captures.releaseCapture(page, epoch);
@@ -181,36 +183,33 @@ public final class StoreSnapshot
     {
         final int pageSize = store.arena.pageSize();
         final String dataName = prefix + "-c" + snapshotId + ".pages";
-        final Map<Integer, PageRef> saved = new HashMap<>();
-        final UnsafeBuffer own = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
-        final CRC32C crc = new CRC32C();
+        final Map<Integer, SnapshotLineage.Chain> saved = new HashMap<>();
+        final UnsafeBuffer own = CopyPool.allocate(pageSize);
         final List<StoreManifest.KeyGroupPages> keyGroups = new ArrayList<>();
         int reused = 0;
-        try (FileChannel data = FileChannel.open(dataDirectory.resolve(dataName),
+        final long dataLength;
+        final long dataCrc;
+        try (FileChannel channel = FileChannel.open(dataDirectory.resolve(dataName),
             StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
         {
+            final PageRecords.Writer out = new PageRecords.Writer(channel, pageSize);
             for (int i = 0; i < directories.length; i++)
             {
                 final int[] directory = directories[i];
-                final PageRef[] locations = new PageRef[directory.length];
-                final Map<Integer, PageRef> local = new HashMap<>();
+                final PageRef[][] chains = new PageRef[directory.length][];
+                final Map<Integer, PageRef[]> local = new HashMap<>();
                 for (int d = 0; d < directory.length; d++)
                 {
                     final int page = directory[d];
-                    PageRef location = local.get(page);
-                    if (null == location)
+                    PageRef[] chain = local.get(page);
+                    if (null == chain)
                     {
                         final UnsafeBuffer copy = capture(page, own);
                         if (null != copy)
                         {
-                            location = new PageRef(dataName, saved.size());
-                            final ByteBuffer bytes = copy.byteBuffer().duplicate().clear().limit(pageSize);
-                            crc.update(bytes.duplicate());
-                            while (bytes.hasRemaining())
-                            {
-                                data.write(bytes);
-                            }
-                            saved.put(page, location);
+                            final SnapshotLineage.Chain next = save(page, copy, out, dataName);
+                            saved.put(page, next);
+                            chain = next.records();
                             if (copy != own)
                             {
                                 store.copyPool.give(copy);
@@ -218,30 +217,35 @@ public final class StoreSnapshot
                         }
                         else
                         {
-                            location = store.lineage.location(page);
-                            if (null == location)
+                            final SnapshotLineage.Chain unchanged = store.lineage.chain(page);
+                            if (null == unchanged)
                             {
                                 throw new IllegalStateException("page " + page + " unchanged but never saved");
                             }
+                            chain = unchanged.records();
                             reused++;
                         }
-                        local.put(page, location);
+                        local.put(page, chain);
                     }
-                    locations[d] = location;
+                    chains[d] = chain;
                 }
-                keyGroups.add(new StoreManifest.KeyGroupPages(store.firstKeyGroup + i, locations));
+                keyGroups.add(new StoreManifest.KeyGroupPages(store.firstKeyGroup + i, chains));
             }
-            data.force(true);
+            out.close();
+            dataLength = out.length();
+            dataCrc = out.crc();
         }
-        final long dataLength = (long)saved.size() * pageSize;
-        final StoreManifest.DataFile newFile = new StoreManifest.DataFile(dataName, dataLength, crc.getValue());
+        final StoreManifest.DataFile newFile = new StoreManifest.DataFile(dataName, dataLength, dataCrc);
         final Map<String, StoreManifest.DataFile> files = new java.util.LinkedHashMap<>();
         for (final StoreManifest.KeyGroupPages group : keyGroups)
         {
-            for (final PageRef location : group.pages())
+            for (final PageRef[] chain : group.pages())
             {
-                files.computeIfAbsent(location.file(),
-                    name -> name.equals(dataName) ? newFile : store.lineage.file(name));
+                for (final PageRef record : chain)
+                {
+                    files.computeIfAbsent(record.file(),
+                        name -> name.equals(dataName) ? newFile : store.lineage.file(name));
+                }
             }
         }
         final StoreManifest manifest = new StoreManifest(snapshotId, epoch, pageSize, store.firstKeyGroup,
@@ -263,7 +267,54 @@ public final class StoreSnapshot
             store.lineage.update(saved, newFile, dataDirectory);
             store.snapshotCompleted(this);
         }
-        return new SnapshotResult(manifestFile, manifest.files(), saved.size(), reused, dataLength);
+        int deltas = 0;
+        for (final SnapshotLineage.Chain chain : saved.values())
+        {
+            deltas += chain.records().length > 1 ? 1 : 0;
+        }
+        return new SnapshotResult(manifestFile, manifest.files(), saved.size(), deltas, reused, dataLength);
+    }
+
+    /**
+     * Writes a changed page: as a delta of its changed lines when its change map counts from the last
+     * record of its saved chain and the chain stays short and small, else as a full image.
+     *
+     * @return the page's new chain.
+     */
+    private SnapshotLineage.Chain save(final int page, final UnsafeBuffer copy, final PageRecords.Writer out,
+        final String dataName) throws IOException
+    {
+        final int pageSize = store.arena.pageSize();
+        final SnapshotLineage.Chain previous = 0 == baseEpoch ? null : store.lineage.chain(page);
+        if (null != previous && copy.getLong(pageSize) == previous.savedAt() &&
+            previous.records().length <= MAX_DELTAS)
+        {
+            final int lines = ChangedLines.count(copy, pageSize);
+            final int bytes = PageRecords.HEADER + PageRecords.deltaPayload(lines);
+            if (lines * 4 <= ChangedLines.contentLines(pageSize) &&
+                previous.deltaBytes() + bytes <= ChangedLines.layoutSize(pageSize) / 2)
+            {
+                final PageRef[] records = java.util.Arrays.copyOf(previous.records(), previous.records().length + 1);
+                records[records.length - 1] = new PageRef(dataName, out.delta(copy, lines));
+                return new SnapshotLineage.Chain(records, epoch, previous.deltaBytes() + bytes);
+            }
+        }
+        return new SnapshotLineage.Chain(new PageRef[]{new PageRef(dataName, out.full(copy))}, epoch, 0);
+    }
+
+    /**
+     * Copies a live page for this snapshot with its change map and the epoch the map counts from, then
+     * clears the map: called by the thread holding the page's capture.
+     */
+    private void saveInto(final int page, final UnsafeBuffer live, final UnsafeBuffer copy)
+    {
+        final PageCaptures captures = store.captures;
+        final int pageSize = store.arena.pageSize();
+        final int base = store.arena.offset(page);
+        copy.putBytes(0, live, base, pageSize);
+        copy.putLong(pageSize, captures.cleared(page));
+        ChangedLines.clear(live, base, pageSize);
+        captures.cleared(page, epoch);
     }
 
     /**
@@ -290,7 +341,7 @@ public final class StoreSnapshot
                 UnsafeBuffer copy = null;
                 if (needsSave(page))
                 {
-                    own.putBytes(0, store.arena.bufferForReader(page), store.arena.offset(page), store.arena.pageSize());
+                    saveInto(page, store.arena.bufferForReader(page), own);
                     copy = own;
                 }
                 captures.releaseCapture(page, epoch);

@@ -284,7 +284,7 @@ public final class ChronicleKeyedStore implements KeyedStore
             final long length = Files.size(copy);
             snapshots.put(snapshotId, copy);
             result.complete(new SnapshotResult(copy,
-                List.of(new StoreManifest.DataFile(copy.getFileName().toString(), length, crc)), 0, 0, length));
+                List.of(new StoreManifest.DataFile(copy.getFileName().toString(), length, crc)), 0, 0, 0, length));
         }
         catch (final IOException | RuntimeException ex)
         {

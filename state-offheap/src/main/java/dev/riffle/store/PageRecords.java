@@ -1,0 +1,269 @@
+package dev.riffle.store;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * The records of a snapshot data file: a page's full image, or a delta of the 64-byte lines that changed
+ * since the page's previous record. A page is restored from a chain: one full image, then its deltas in
+ * order ({@link PageRef}).
+ * <pre>
+ * record  = kind:int  payloadLength:int  crc:int  0:int  payload      (header big-endian, 8-byte aligned)
+ *   crc   = CRC-32C of kind, payloadLength (big-endian) and payload
+ *   FULL  payload = the page's first layoutSize bytes (its change map is not saved)
+ *   DELTA payload = lines:int  lineIndex:short[lines]   (native order, as the pages themselves)  (zero padding to 8)  lineBytes:byte[64 × lines]
+ * </pre>
+ * Every record carries its own checksum, so a restore reads only the records its chains name, each
+ * once, and still detects any damage to them; the file's length (in the manifest) detects truncation.
+ */
+final class PageRecords
+{
+    static final int FULL = 0x46554C4C;
+    static final int DELTA = 0x44454C54;
+    static final int HEADER = 16;
+    private static final int STAGING = 1 << 20;
+
+    private PageRecords()
+    {
+    }
+
+    /**
+     * @return payload bytes of a delta of {@code lines} lines.
+     */
+    static int deltaPayload(final int lines)
+    {
+        return align8(Integer.BYTES + Short.BYTES * lines) + (lines << ChangedLines.LINE_SHIFT);
+    }
+
+    private static int align8(final int length)
+    {
+        return (length + 7) & ~7;
+    }
+
+    /**
+     * Appends records to a new data file through a staging buffer; keeps the whole file's CRC-32C for
+     * the manifest. One thread.
+     */
+    static final class Writer implements AutoCloseable
+    {
+        private final FileChannel channel;
+        private final int pageSize;
+        private final int layoutSize;
+        private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING);
+        private final UnsafeBuffer stagingView = new UnsafeBuffer(staging);
+        private final CRC32C fileCrc = new CRC32C();
+        private final CRC32C recordCrc = new CRC32C();
+        private final ByteBuffer header = ByteBuffer.allocate(8);
+        private long position;
+
+        Writer(final FileChannel channel, final int pageSize)
+        {
+            this.channel = channel;
+            this.pageSize = pageSize;
+            this.layoutSize = ChangedLines.layoutSize(pageSize);
+        }
+
+        /**
+         * @return file offset of the full image of the page in {@code copy}.
+         */
+        long full(final UnsafeBuffer copy) throws IOException
+        {
+            final long at = position;
+            reserve(HEADER + layoutSize);
+            final int start = staging.position();
+            stagingView.putBytes(start + HEADER, copy, 0, layoutSize);
+            finishRecord(start, FULL, layoutSize);
+            return at;
+        }
+
+        /**
+         * @return file offset of the delta of the lines {@code copy}'s change map marks.
+         */
+        long delta(final UnsafeBuffer copy, final int lines) throws IOException
+        {
+            final long at = position;
+            final int payload = deltaPayload(lines);
+            reserve(HEADER + payload);
+            final int start = staging.position();
+            final int indices = start + HEADER + Integer.BYTES;
+            int data = start + HEADER + align8(Integer.BYTES + Short.BYTES * lines);
+            stagingView.setMemory(start + HEADER, data - start - HEADER, (byte)0);
+            stagingView.putInt(start + HEADER, lines);
+            int n = 0;
+            final int contentLines = ChangedLines.contentLines(pageSize);
+            for (int line = 0; line < contentLines; line++)
+            {
+                if (ChangedLines.isChanged(copy, pageSize, line))
+                {
+                    stagingView.putShort(indices + (n++ << 1), (short)line);
+                    stagingView.putBytes(data, copy, line << ChangedLines.LINE_SHIFT, ChangedLines.LINE_SIZE);
+                    data += ChangedLines.LINE_SIZE;
+                }
+            }
+            if (n != lines)
+            {
+                throw new IllegalStateException("change map counted " + lines + " lines, then " + n);
+            }
+            finishRecord(start, DELTA, payload);
+            return at;
+        }
+
+        private void finishRecord(final int start, final int kind, final int payload)
+        {
+            header.clear();
+            header.putInt(kind).putInt(payload).flip();
+            recordCrc.reset();
+            recordCrc.update(header);
+            recordCrc.update(staging.duplicate().position(start + HEADER).limit(start + HEADER + payload));
+            staging.putInt(start, kind);
+            staging.putInt(start + 4, payload);
+            staging.putInt(start + 8, (int)recordCrc.getValue());
+            staging.putInt(start + 12, 0);
+            staging.position(start + HEADER + payload);
+            position += HEADER + payload;
+        }
+
+        private void reserve(final int length) throws IOException
+        {
+            if (length > STAGING)
+            {
+                throw new IllegalStateException("record of " + length + " bytes exceeds the staging buffer");
+            }
+            if (staging.remaining() < length)
+            {
+                flush();
+            }
+        }
+
+        private void flush() throws IOException
+        {
+            staging.flip();
+            fileCrc.update(staging.duplicate());
+            while (staging.hasRemaining())
+            {
+                channel.write(staging);
+            }
+            staging.clear();
+        }
+
+        long length()
+        {
+            return position;
+        }
+
+        /**
+         * @return CRC-32C of the whole file; after {@link #close()}.
+         */
+        long crc()
+        {
+            return fileCrc.getValue();
+        }
+
+        /**
+         * Writes what is staged and forces the file to disk; does not close the channel.
+         */
+        @Override
+        public void close() throws IOException
+        {
+            flush();
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Reads chains back into pages; one thread.
+     */
+    static final class Reader
+    {
+        private final int pageSize;
+        private final int layoutSize;
+        private final ByteBuffer header = ByteBuffer.allocateDirect(HEADER);
+        private final UnsafeBuffer payload;
+        private final CRC32C crc = new CRC32C();
+
+        Reader(final int pageSize)
+        {
+            this.pageSize = pageSize;
+            this.layoutSize = ChangedLines.layoutSize(pageSize);
+            this.payload = new UnsafeBuffer(ByteBuffer.allocateDirect(layoutSize));
+        }
+
+        /**
+         * Applies one record to a page: a full image replaces its layout, a delta its lines.
+         *
+         * @param channel the data file, open for reading.
+         * @param path    its path, for errors.
+         * @param offset  the record's offset.
+         * @param first   whether it starts a chain (must be a full image).
+         * @param page    the segment buffer of the target page.
+         * @param base    the page's offset in it.
+         * @throws CorruptSnapshotException if the record is cut short, of the wrong kind or damaged.
+         */
+        void apply(final FileChannel channel, final Path path, final long offset, final boolean first,
+            final UnsafeBuffer page, final int base) throws IOException
+        {
+            header.clear();
+            readFully(channel, path, header, offset);
+            final int kind = header.getInt(0);
+            final int length = header.getInt(4);
+            final int expected = header.getInt(8);
+            if (kind != (first ? FULL : DELTA) || length < 0 || length > layoutSize ||
+                (kind == FULL && length != layoutSize))
+            {
+                throw new CorruptSnapshotException(path, "has no valid " + (first ? "page image" : "page delta") +
+                    " at offset " + offset, null);
+            }
+            final ByteBuffer bytes = payload.byteBuffer().duplicate().clear().limit(length);
+            readFully(channel, path, bytes, offset + HEADER);
+            crc.reset();
+            crc.update(header.duplicate().clear().limit(8));
+            crc.update(bytes.flip());
+            if ((int)crc.getValue() != expected)
+            {
+                throw new CorruptSnapshotException(path, "fails the checksum of the record at offset " + offset, null);
+            }
+            if (kind == FULL)
+            {
+                page.putBytes(base, payload, 0, layoutSize);
+                return;
+            }
+            final int lines = payload.getInt(0);
+            if (lines < 0 || deltaPayload(lines) != length)
+            {
+                throw new CorruptSnapshotException(path, "has a malformed page delta at offset " + offset, null);
+            }
+            int data = align8(Integer.BYTES + Short.BYTES * lines);
+            final int contentLines = ChangedLines.contentLines(pageSize);
+            for (int i = 0; i < lines; i++)
+            {
+                final int line = payload.getShort(Integer.BYTES + (i << 1));
+                if (line < 0 || line >= contentLines)
+                {
+                    throw new CorruptSnapshotException(path, "has a delta line out of range at offset " + offset, null);
+                }
+                page.putBytes(base + (line << ChangedLines.LINE_SHIFT), payload, data, ChangedLines.LINE_SIZE);
+                data += ChangedLines.LINE_SIZE;
+            }
+        }
+
+        private static void readFully(final FileChannel channel, final Path path, final ByteBuffer bytes,
+            final long position) throws IOException
+        {
+            long at = position;
+            while (bytes.hasRemaining())
+            {
+                final int n = channel.read(bytes, at);
+                if (n < 0)
+                {
+                    throw new CorruptSnapshotException(path, "ends inside the record at offset " + position, null);
+                }
+                at += n;
+            }
+        }
+    }
+}
