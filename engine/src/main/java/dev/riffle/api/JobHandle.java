@@ -70,6 +70,17 @@ public interface JobHandle
     CompletableFuture<Path> stopWithSavepoint(Path directory);
 
     /**
+     * Triggers a checkpoint now, as the periodic trigger would (Flink's "trigger checkpoint"): it runs
+     * after the checkpoint or savepoint in progress, if any; requests made meanwhile share one checkpoint.
+     * The periodic schedule goes on as configured.
+     *
+     * @return completes when the checkpoint is complete and committed, or exceptionally if it is aborted
+     * (timeout, a task declined) or the job ends first.
+     * @throws IllegalStateException if checkpointing is not enabled.
+     */
+    CompletableFuture<dev.riffle.api.checkpoint.CompletedCheckpoint> checkpoint();
+
+    /**
      * @return completed checkpoints of this job so far (0 without checkpointing).
      */
     long completedCheckpoints();

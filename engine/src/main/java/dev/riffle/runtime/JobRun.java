@@ -5,6 +5,7 @@ import dev.riffle.api.JobHandle;
 import dev.riffle.api.JobMetrics;
 import dev.riffle.api.JobStatus;
 import dev.riffle.api.RiffleConfig;
+import dev.riffle.api.checkpoint.CompletedCheckpoint;
 import dev.riffle.api.checkpoint.RestartStrategy;
 import dev.riffle.api.checkpoint.StartPoint;
 import dev.riffle.plan.PhysicalPlan;
@@ -391,6 +392,13 @@ final class JobRun implements JobHandle
             cancel();
             return path;
         });
+    }
+
+    @Override
+    public CompletableFuture<CompletedCheckpoint> checkpoint()
+    {
+        requireCheckpointing();
+        return coordinator.triggerCheckpoint();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.riffle.api.KeyedValue;
 import dev.riffle.api.RiffleConfig;
 import dev.riffle.api.StreamEnvironment;
 import dev.riffle.api.checkpoint.CheckpointingMode;
+import dev.riffle.api.checkpoint.CompletedCheckpoint;
 import dev.riffle.api.checkpoint.RestartStrategy;
 import dev.riffle.api.checkpoint.StartPoint;
 import dev.riffle.api.connectors.JournaledIngress;
@@ -296,6 +297,42 @@ class CheckpointingJobTest
             seen++;
             return failSometimes(value);
         }
+    }
+
+    @Test
+    void checkpointOnDemandCompletesAndCommits() throws Exception
+    {
+        final long records = 30_000;
+        final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
+        final RiffleConfig config = new RiffleConfig().defaultParallelism(2).stateBackend(backend);
+        // periodic checkpoints every hour: only the ones asked for run while the job does
+        config.checkpointing().interval(Duration.ofHours(1)).directory(checkpoints);
+        final StreamEnvironment env = StreamEnvironment.create(config);
+        env.generate(records, i -> i, 20_000).setParallelism(1)
+            .keyBy(i -> i % KEYS)
+            .count()
+            .sinkTo(sink);
+        final JobHandle job = env.executeAsync("on-demand");
+
+        final var first = job.checkpoint();
+        final var shared = job.checkpoint();
+        final CompletedCheckpoint done = first.get(30, TimeUnit.SECONDS);
+        final CompletedCheckpoint next = job.checkpoint().get(30, TimeUnit.SECONDS);
+
+        assertTrue(java.nio.file.Files.exists(done.directory().resolve("_metadata")), done.toString());
+        assertTrue(done.duration().toNanos() > 0);
+        assertTrue(shared.get(30, TimeUnit.SECONDS).checkpointId() > done.checkpointId(),
+            "a request made while a checkpoint is pending gets the next one");
+        assertTrue(next.checkpointId() > done.checkpointId());
+        assertTrue(job.completedCheckpoints() >= 2);
+        assertTrue(sink.committed().size() > 0, "completion commits the sinks");
+        assertTrue(job.await(Jobs.TIMEOUT));
+        assertExactlyOnceCounts(sink.committed(), records);
+
+        final StreamEnvironment unchecked = StreamEnvironment.create(new RiffleConfig());
+        unchecked.generate(10, i -> i, 0).sinkTo(new TransactionalCollectSink<>());
+        final JobHandle plain = Jobs.run(unchecked, "no-checkpointing");
+        assertThrows(IllegalStateException.class, plain::checkpoint);
     }
 
     @Test

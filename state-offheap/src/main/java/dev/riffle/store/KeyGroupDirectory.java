@@ -9,7 +9,10 @@ import java.util.Arrays;
  * <p>
  * Three parallel arrays: {@code pages} (page ids) is what snapshots capture, and is copy-on-write
  * towards them: an array captured by a snapshot is never modified again, the writer replaces it with a
- * copy before its first change after the capture. {@code addresses} (the page's memory address) and
+ * copy before its first change after a snapshot started ({@link #share}). A snapshot takes the array
+ * lazily — the writer hands it over before that first change, or the snapshot thread takes it when it
+ * gets to the key group (see {@link PagedKeyedStore#snapshot(long)}); the snapshot thread reads the
+ * {@code pages} field only while it holds the directory's capture, when the writer cannot change it. {@code addresses} (the page's memory address) and
  * {@code cells} (its cell count) are the writer's private lookup caches: a lookup goes from the hash to
  * the cell's memory without touching the page header or the arena's segment table, which keeps the
  * dependent-load chain of a lookup as short as a primitive hash map's. Writer thread only, but for the
@@ -17,6 +20,7 @@ import java.util.Arrays;
  */
 final class KeyGroupDirectory
 {
+    private final int slot;
     private int[] pages;
     private long[] addresses;
     private int[] cells;
@@ -24,10 +28,12 @@ final class KeyGroupDirectory
     private boolean shared;
 
     /**
+     * @param slot  the key group's index in its store (key group - first key group).
      * @param pages page ids; the caches are filled by {@link #refresh}.
      */
-    KeyGroupDirectory(final int[] pages)
+    KeyGroupDirectory(final int slot, final int[] pages)
     {
+        this.slot = slot;
         this.pages = pages;
         this.addresses = new long[pages.length];
         this.cells = new int[pages.length];
@@ -85,13 +91,18 @@ final class KeyGroupDirectory
         return Integer.numberOfTrailingZeros(pages.length);
     }
 
+    int slot()
+    {
+        return slot;
+    }
+
     /**
-     * @return the current page ids, for a snapshot to keep; the writer copies before changing them again.
+     * Marks the page ids as possibly held by a snapshot: the next change copies them first. Writer
+     * thread, before its first change of the directory after a snapshot started.
      */
-    int[] capture()
+    void share()
     {
         shared = true;
-        return pages;
     }
 
     void doubleSize()

@@ -5,9 +5,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +33,7 @@ final class PageArena implements AutoCloseable
     private final int pagesPerSegmentShift;
     private final int pagesPerSegmentMask;
     private final List<MappedByteBuffer> mapped = new ArrayList<>();
+    private final List<FileChannel> fillChannels = new ArrayList<>();
     private volatile UnsafeBuffer[] published = new UnsafeBuffer[0];
     private UnsafeBuffer[] segments = new UnsafeBuffer[0];
     private int pageCount;
@@ -110,10 +114,55 @@ final class PageArena implements AutoCloseable
         return (page & pagesPerSegmentMask) << pageShift;
     }
 
+    /**
+     * Writes a page's content through the segment's file instead of its mapping: a restore fills many
+     * pages at once, and a write(2) into the page cache costs no page fault, where storing through a new
+     * shared mapping faults once per 4 KiB (the mapping sees the written bytes: one page cache). The
+     * faults then come one by one as the job touches its state. Writer thread; call
+     * {@link #finishFilling()} when done.
+     *
+     * @param page    an allocated page.
+     * @param content its bytes from position to limit, written from the page's start.
+     * @throws IOException if the write fails.
+     */
+    void fill(final int page, final ByteBuffer content) throws IOException
+    {
+        final int segment = page >>> pagesPerSegmentShift;
+        while (fillChannels.size() <= segment)
+        {
+            fillChannels.add(FileChannel.open(segmentFile(fillChannels.size()), StandardOpenOption.WRITE));
+        }
+        final FileChannel channel = fillChannels.get(segment);
+        long position = offset(page);
+        while (content.hasRemaining())
+        {
+            position += channel.write(content, position);
+        }
+    }
+
+    /**
+     * Closes the files {@link #fill} opened.
+     *
+     * @throws IOException if one cannot be closed.
+     */
+    void finishFilling() throws IOException
+    {
+        for (final FileChannel channel : fillChannels)
+        {
+            channel.close();
+        }
+        fillChannels.clear();
+    }
+
+    private Path segmentFile(final int segment)
+    {
+        return directory.resolve("segment-" + segment + ".pages");
+    }
+
     private void addSegment()
     {
         final UnsafeBuffer[] current = segments;
-        final File file = directory.resolve("segment-" + current.length + ".pages").toFile();
+        final File file = segmentFile(current.length).toFile();
         final long length = (long)pageSize << pagesPerSegmentShift;
         final MappedByteBuffer buffer = IoUtil.mapNewFile(file, length, false);
         mapped.add(buffer);
@@ -126,6 +175,14 @@ final class PageArena implements AutoCloseable
     @Override
     public void close()
     {
+        try
+        {
+            finishFilling();
+        }
+        catch (final IOException ex)
+        {
+            // the files are deleted below anyway
+        }
         for (final MappedByteBuffer buffer : mapped)
         {
             IoUtil.unmap(buffer);

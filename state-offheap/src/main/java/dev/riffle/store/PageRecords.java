@@ -200,7 +200,7 @@ final class PageRecords
          * @param path    its path, for errors.
          * @param offset  the record's offset.
          * @param first   whether it starts a chain (must be a full image).
-         * @param page    the segment buffer of the target page.
+         * @param page    the segment buffer of the target page; it must wrap a {@link ByteBuffer}.
          * @param base    the page's offset in it.
          * @throws CorruptSnapshotException if the record is cut short, of the wrong kind or damaged.
          */
@@ -218,18 +218,21 @@ final class PageRecords
                 throw new CorruptSnapshotException(path, "has no valid " + (first ? "page image" : "page delta") +
                     " at offset " + offset, null);
             }
-            final ByteBuffer bytes = payload.byteBuffer().duplicate().clear().limit(length);
+            // a full image is read straight into the (mapped) page, a delta into the reader's buffer
+            final ByteBuffer bytes = kind == FULL ?
+                page.byteBuffer().duplicate().clear().position(base).limit(base + length) :
+                payload.byteBuffer().duplicate().clear().limit(length);
+            final int start = bytes.position();
             readFully(channel, path, bytes, offset + HEADER);
             crc.reset();
             crc.update(header.duplicate().clear().limit(8));
-            crc.update(bytes.flip());
+            crc.update(bytes.flip().position(start));
             if ((int)crc.getValue() != expected)
             {
                 throw new CorruptSnapshotException(path, "fails the checksum of the record at offset " + offset, null);
             }
             if (kind == FULL)
             {
-                page.putBytes(base, payload, 0, layoutSize);
                 return;
             }
             final int lines = payload.getInt(0);

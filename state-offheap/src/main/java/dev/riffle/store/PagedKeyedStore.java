@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Keyed tables off the Java heap, grouped by key group, in memory-mapped pages: the default
@@ -23,10 +24,10 @@ import java.util.concurrent.CompletableFuture;
  * hash bit; the directory doubles when a page is as deep as it. Growth is one page at a time, never a
  * rehash of a table, so the worst operation is one page split or one directory doubling: microseconds.
  * <p>
- * <b>Snapshots.</b> {@link #snapshot(long)} costs the writer O(number of key groups): it bumps an epoch
- * and captures the directories' array references. Afterwards the first write to a page the snapshot has
- * not captured yet copies it first ({@link StoreSnapshot#captureForWriter}); the snapshot thread
- * captures and writes the rest. Only pages changed since the last completed snapshot are written —
+ * <b>Snapshots.</b> {@link #snapshot(long)} costs the writer O(1): it bumps an epoch. Afterwards the
+ * first write to a page the snapshot has not captured yet copies it first
+ * ({@link StoreSnapshot#captureForWriter}), and the first split in a key group hands its directory's page
+ * ids over first; the snapshot thread captures and writes the rest. Only pages changed since the last completed snapshot are written —
  * the others are referenced in the files of earlier snapshots. {@link #snapshot(long, Path)} runs the
  * whole protocol on the store's own snapshot thread ({@link SnapshotService}).
  * <p>
@@ -45,7 +46,15 @@ public final class PagedKeyedStore implements KeyedStore
     final PageArena arena;
     final PageCaptures captures = new PageCaptures();
     final KeyGroupDirectory[] directories;
+    /**
+     * Per key group, the epoch of the latest snapshot its directory's page ids were captured for, or its
+     * negation while a thread takes them: the same protocol as the pages' ({@link PageCaptures}).
+     */
+    final AtomicLongArray directoryCaptures;
+    /** Per key group, the epoch in which the writer last changed its directory; writer only. */
+    private final long[] directoryChanged;
     final Map<String, Integer> stateIds = new LinkedHashMap<>();
+    private List<String> stateNames = List.of();
     final CopyPool copyPool;
     final SnapshotLineage lineage = new SnapshotLineage();
     private final int pageSize;
@@ -83,6 +92,8 @@ public final class PagedKeyedStore implements KeyedStore
         this.arena = new PageArena(workDirectory, options.pageSize(), options.pagesPerSegment());
         this.scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
         this.directories = new KeyGroupDirectory[lastKeyGroup - firstKeyGroup + 1];
+        this.directoryCaptures = new AtomicLongArray(directories.length);
+        this.directoryChanged = new long[directories.length];
         this.copyPool = new CopyPool(pageSize);
         this.snapshots = new SnapshotService(this);
     }
@@ -104,7 +115,7 @@ public final class PagedKeyedStore implements KeyedStore
         final PagedKeyedStore store = new PagedKeyedStore(workDirectory, firstKeyGroup, lastKeyGroup, options);
         for (int i = 0; i < store.directories.length; i++)
         {
-            store.directories[i] = store.newDirectory();
+            store.directories[i] = store.newDirectory(i);
         }
         return store;
     }
@@ -144,13 +155,23 @@ public final class PagedKeyedStore implements KeyedStore
         }
         final int next = stateIds.size();
         stateIds.put(name, next);
+        stateNames = List.copyOf(stateIds.keySet());
         return next;
     }
 
     @Override
     public List<String> stateNames()
     {
-        return List.copyOf(stateIds.keySet());
+        return stateNames;
+    }
+
+    /**
+     * Restore: states named by a snapshot, in its numbering.
+     */
+    void restoredState(final String name, final int id)
+    {
+        stateIds.put(name, id);
+        stateNames = List.copyOf(stateIds.keySet());
     }
 
     @Override
@@ -475,8 +496,10 @@ public final class PagedKeyedStore implements KeyedStore
     // ---------------------------------------------------------------- snapshots
 
     /**
-     * Starts a snapshot of the store as it is now and returns at once: O(number of key groups). The
-     * caller writes it with {@link StoreSnapshot#write} on another thread while writes go on.
+     * Starts a snapshot of the store as it is now and returns at once, in O(1): it only starts a new
+     * epoch. Pages and directories are captured lazily — by the writer before it first changes one
+     * (copy-on-write), or by the snapshot thread when it gets to it. The caller writes the snapshot with
+     * {@link StoreSnapshot#write} on another thread while writes go on.
      *
      * @param snapshotId caller's id, recorded in the manifest.
      * @return the snapshot; if the previous one is still being written, its remaining changed pages are
@@ -497,13 +520,8 @@ public final class PagedKeyedStore implements KeyedStore
             previous.captureAll();
         }
         final long snapshotEpoch = ++epoch;
-        final int[][] captured = new int[directories.length][];
-        for (int i = 0; i < directories.length; i++)
-        {
-            captured[i] = directories[i].capture();
-        }
         final StoreSnapshot snapshot = new StoreSnapshot(this, snapshotId, snapshotEpoch,
-            full ? 0 : lastCompletedEpoch, arena.pageCount(), captured, new ArrayList<>(stateIds.keySet()));
+            full ? 0 : lastCompletedEpoch, arena.pageCount(), directories.length, stateNames);
         activeForWriter = snapshot;
         return snapshot;
     }
@@ -547,11 +565,20 @@ public final class PagedKeyedStore implements KeyedStore
         captures.written(page, epoch);
     }
 
-    int newPage(final int localDepth)
+    /**
+     * @return a new page, left as mapped (zeroed) for a restore to fill with a saved image.
+     */
+    int restoredPage()
     {
         final int page = arena.allocate();
         captures.ensure(page);
         captures.written(page, epoch);
+        return page;
+    }
+
+    int newPage(final int localDepth)
+    {
+        final int page = restoredPage();
         BucketPage.init(arena.buffer(page), arena.offset(page), layoutSize, localDepth,
             BucketPage.cellsFor(layoutSize, 0, 0));
         ChangedLines.markAll(arena.buffer(page), arena.offset(page), pageSize);
@@ -561,9 +588,9 @@ public final class PagedKeyedStore implements KeyedStore
     /**
      * @return a directory of one new page, its caches filled.
      */
-    KeyGroupDirectory newDirectory()
+    KeyGroupDirectory newDirectory(final int slot)
     {
-        final KeyGroupDirectory directory = new KeyGroupDirectory(new int[]{newPage(0)});
+        final KeyGroupDirectory directory = new KeyGroupDirectory(slot, new int[]{newPage(0)});
         directory.refresh(arena);
         return directory;
     }
@@ -608,8 +635,29 @@ public final class PagedKeyedStore implements KeyedStore
         }
     }
 
+    /**
+     * The copy-on-write barrier of a directory, before the writer changes its page ids: the active
+     * snapshot gets the ids as they are, and the next change copies them.
+     */
+    private void beforeDirectoryChange(final KeyGroupDirectory directory)
+    {
+        final int slot = directory.slot();
+        if (directoryChanged[slot] == epoch)
+        {
+            return;
+        }
+        final StoreSnapshot snapshot = activeForWriter;
+        if (null != snapshot)
+        {
+            snapshot.captureDirectoryForWriter(slot);
+        }
+        directory.share();
+        directoryChanged[slot] = epoch;
+    }
+
     private void split(final KeyGroupDirectory directory, final int hash, final int page)
     {
+        beforeDirectoryChange(directory);
         final UnsafeBuffer buffer = arena.buffer(page);
         final int base = arena.offset(page);
         final int depth = buffer.getInt(base + BucketPage.LOCAL_DEPTH);

@@ -3,6 +3,7 @@ package dev.riffle.store;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public final class StoreRestore
             {
                 if (null == store.directories[i])
                 {
-                    store.directories[i] = store.newDirectory();
+                    store.directories[i] = store.newDirectory(i);
                 }
             }
             return store;
@@ -87,8 +88,12 @@ public final class StoreRestore
         final List<String> names = manifest.stateNames();
         for (int id = 0; id < names.size(); id++)
         {
-            final Integer existing = store.stateIds.putIfAbsent(names.get(id), id);
-            if (null != existing && existing != id)
+            final Integer existing = store.stateIds.get(names.get(id));
+            if (null == existing)
+            {
+                store.restoredState(names.get(id), id);
+            }
+            else if (existing != id)
             {
                 throw new IOException("snapshot " + source.manifest() + " numbers state '" + names.get(id) +
                     "' " + id + ", another snapshot " + existing);
@@ -101,6 +106,8 @@ public final class StoreRestore
         }
         final Map<String, FileChannel> open = new HashMap<>();
         final PageRecords.Reader reader = new PageRecords.Reader(options.pageSize());
+        final UnsafeBuffer page = new UnsafeBuffer(ByteBuffer.allocateDirect(options.pageSize()));
+        final int layoutSize = ChangedLines.layoutSize(options.pageSize());
         try
         {
             for (final StoreManifest.KeyGroupPages group : manifest.keyGroups())
@@ -122,9 +129,7 @@ public final class StoreRestore
                     Integer target = loaded.get(chain);
                     if (null == target)
                     {
-                        target = store.newPage(0);
-                        final UnsafeBuffer page = store.arena.buffer(target);
-                        final int base = store.arena.offset(target);
+                        target = store.restoredPage();
                         for (int r = 0; r < chain.length; r++)
                         {
                             final PageRef ref = chain[r];
@@ -135,18 +140,20 @@ public final class StoreRestore
                                 channel = openChecked(path, files.get(ref.file()));
                                 open.put(ref.file(), channel);
                             }
-                            reader.apply(channel, path, ref.offset(), 0 == r, page, base);
+                            reader.apply(channel, path, ref.offset(), 0 == r, page, 0);
                         }
+                        store.arena.fill(target, page.byteBuffer().duplicate().clear().limit(layoutSize));
                         loaded.put(chain, target);
                     }
                     directory[d] = target;
                 }
-                store.directories[index] = new KeyGroupDirectory(directory);
+                store.directories[index] = new KeyGroupDirectory(index, directory);
                 store.directories[index].refresh(store.arena);
             }
         }
         finally
         {
+            store.arena.finishFilling();
             for (final FileChannel channel : open.values())
             {
                 channel.close();

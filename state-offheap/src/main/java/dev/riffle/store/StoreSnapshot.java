@@ -23,13 +23,19 @@ import java.util.Map;
  */
 public final class StoreSnapshot
 {
-    /** Deltas a page's chain may hold before the page is saved whole again: bounds a restore's reads. */
-    static final int MAX_DELTAS = 8;
+    /**
+     * Deltas a page's chain holds at least before the page is saved whole again; the limit of a page is
+     * this plus its id modulo 8, so that pages updated alike do not all start over in the same snapshot.
+     * With the chain's delta bytes also kept under half a page, a restore reads at most ~1.5 pages and
+     * 20 records per page.
+     */
+    static final int MIN_DELTA_LIMIT = 12;
     private final PagedKeyedStore store;
     private final long snapshotId;
     final long epoch;
     private final long baseEpoch;
     final int pageLimit;
+    /** Page ids of every key group's directory, as captured (lazily; see {@link #directory}). */
     private final int[][] directories;
     private final List<String> stateNames;
     private volatile boolean done;
@@ -46,7 +52,7 @@ public final class StoreSnapshot
         final long epoch,
         final long baseEpoch,
         final int pageLimit,
-        final int[][] directories,
+        final int keyGroups,
         final List<String> stateNames)
     {
         this.store = store;
@@ -54,7 +60,7 @@ public final class StoreSnapshot
         this.epoch = epoch;
         this.baseEpoch = baseEpoch;
         this.pageLimit = pageLimit;
-        this.directories = directories;
+        this.directories = new int[keyGroups][];
         this.stateNames = List.copyOf(stateNames);
     }
 
@@ -69,9 +75,55 @@ public final class StoreSnapshot
      */
     void captureAll()
     {
+        for (int slot = 0; slot < directories.length; slot++)
+        {
+            captureDirectoryForWriter(slot);
+        }
         for (int page = 0; page < pageLimit; page++)
         {
             captureForWriter(page);
+        }
+    }
+
+    /**
+     * Writer side of a directory's copy-on-write: called before the writer first changes the page ids
+     * of a key group after this snapshot started. Same capture protocol as a page's.
+     */
+    void captureDirectoryForWriter(final int slot)
+    {
+        takeDirectory(slot);
+    }
+
+    /**
+     * @return the page ids of key group {@code slot} as of this snapshot: taken now if neither thread
+     * has yet; the writer changes them only after a capture, and then replaces the array.
+     */
+    private int[] directory(final int slot)
+    {
+        return takeDirectory(slot);
+    }
+
+    private int[] takeDirectory(final int slot)
+    {
+        final java.util.concurrent.atomic.AtomicLongArray captures = store.directoryCaptures;
+        while (true)
+        {
+            final long state = captures.getAcquire(slot);
+            if (state >= epoch)
+            {
+                return directories[slot];
+            }
+            if (state < 0)
+            {
+                Thread.onSpinWait();
+                continue;
+            }
+            if (captures.compareAndSet(slot, state, -epoch))
+            {
+                directories[slot] = store.directories[slot].pages();
+                captures.setRelease(slot, epoch);
+                return directories[slot];
+            }
         }
     }
 
@@ -195,7 +247,7 @@ public final class StoreSnapshot
             final PageRecords.Writer out = new PageRecords.Writer(channel, pageSize);
             for (int i = 0; i < directories.length; i++)
             {
-                final int[] directory = directories[i];
+                final int[] directory = directory(i);
                 final PageRef[][] chains = new PageRef[directory.length][];
                 final Map<Integer, PageRef[]> local = new HashMap<>();
                 for (int d = 0; d < directory.length; d++)
@@ -287,7 +339,7 @@ public final class StoreSnapshot
         final int pageSize = store.arena.pageSize();
         final SnapshotLineage.Chain previous = 0 == baseEpoch ? null : store.lineage.chain(page);
         if (null != previous && copy.getLong(pageSize) == previous.savedAt() &&
-            previous.records().length <= MAX_DELTAS)
+            previous.records().length <= MIN_DELTA_LIMIT + (page & 7))
         {
             final int lines = ChangedLines.count(copy, pageSize);
             final int bytes = PageRecords.HEADER + PageRecords.deltaPayload(lines);

@@ -1,6 +1,7 @@
 package dev.riffle.runtime.checkpoint;
 
 import dev.riffle.api.checkpoint.CheckpointConfig;
+import dev.riffle.api.checkpoint.CompletedCheckpoint;
 import dev.riffle.api.checkpoint.StartPoint;
 import dev.riffle.api.connector.ReplayableSource;
 import dev.riffle.api.connector.TwoPhaseCommitSink;
@@ -36,8 +37,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
     private final CheckpointStorage storage;
     private final ScheduledExecutorService thread;
     private final int maxParallelism;
-    private final Map<Integer, TwoPhaseCommitSink<?>> sinks;
-    private final Map<Integer, ReplayableSource<?>> sources;
+    private final CheckpointCommitter committer;
     private final Consumer<Throwable> jobFailure;
     private final Map<Long, Path> directories = new ConcurrentHashMap<>();
     private final AtomicLong completed = new AtomicLong();
@@ -51,6 +51,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
     private boolean finalWanted;
     private CompletableFuture<Void> finalCheckpoint = new CompletableFuture<>();
     private final java.util.ArrayDeque<QueuedSavepoint> queuedSavepoints = new java.util.ArrayDeque<>();
+    private final List<CompletableFuture<CompletedCheckpoint>> requestedCheckpoints = new ArrayList<>();
 
     private record QueuedSavepoint(Path directory, CompletableFuture<Path> result)
     {
@@ -77,13 +78,12 @@ public final class CheckpointCoordinator implements CheckpointResponder
         final Map<Integer, ReplayableSource<?>> sources,
         final Consumer<Throwable> jobFailure) throws IOException
     {
-        this.sources = Map.copyOf(sources);
         this.jobName = jobName;
         this.config = config;
         this.storage = storage;
         this.thread = thread;
         this.maxParallelism = maxParallelism;
-        this.sinks = Map.copyOf(sinks);
+        this.committer = new CheckpointCommitter(sinks, sources);
         this.jobFailure = jobFailure;
         this.lastCheckpointId = storage.highestCheckpointId();
     }
@@ -121,12 +121,9 @@ public final class CheckpointCoordinator implements CheckpointResponder
                     ": key groups cannot be remapped");
             }
             lastCheckpointId = Math.max(lastCheckpointId, restored.metadata().checkpointId());
-            commitTransactions(restored.metadata());
+            committer.commitTransactions(restored.metadata());
         }
-        for (final TwoPhaseCommitSink<?> sink : sinks.values())
-        {
-            sink.abortUncommitted();
-        }
+        committer.abortUncommitted();
         return restored;
     }
 
@@ -162,6 +159,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
                 queuedSavepoints.poll().result().completeExceptionally(
                     new IllegalStateException("execution attempt ended before the savepoint"));
             }
+            failRequestedCheckpoints(new IllegalStateException("execution attempt ended before the checkpoint"));
         });
     }
 
@@ -223,8 +221,42 @@ public final class CheckpointCoordinator implements CheckpointResponder
     }
 
     /**
-     * After a checkpoint completed or was aborted: savepoints asked for meanwhile go first, then the
-     * final checkpoint if every source has ended.
+     * Triggers a checkpoint as soon as none is in progress; requests made meanwhile share it.
+     *
+     * @return completes when the checkpoint is complete and committed.
+     */
+    public CompletableFuture<CompletedCheckpoint> triggerCheckpoint()
+    {
+        final CompletableFuture<CompletedCheckpoint> result = new CompletableFuture<>();
+        thread.execute(() ->
+        {
+            if (null == target || finalWanted)
+            {
+                result.completeExceptionally(new IllegalStateException(null == target ?
+                    "job is not running" : "job is finishing: its input has ended"));
+                return;
+            }
+            requestedCheckpoints.add(result);
+            if (null == pending)
+            {
+                triggerNext();
+            }
+        });
+        return result;
+    }
+
+    private void failRequestedCheckpoints(final Throwable cause)
+    {
+        for (final CompletableFuture<CompletedCheckpoint> request : requestedCheckpoints)
+        {
+            request.completeExceptionally(cause);
+        }
+        requestedCheckpoints.clear();
+    }
+
+    /**
+     * After a checkpoint completed or was aborted: savepoints asked for meanwhile go first, then
+     * checkpoints asked for, then the final checkpoint if every source has ended.
      */
     private void triggerNext()
     {
@@ -248,8 +280,40 @@ public final class CheckpointCoordinator implements CheckpointResponder
                 next.result().completeExceptionally(ex);
             }
         }
+        if (null == pending && !requestedCheckpoints.isEmpty() && !finalWanted)
+        {
+            final List<CompletableFuture<CompletedCheckpoint>> requests = List.copyOf(requestedCheckpoints);
+            requestedCheckpoints.clear();
+            try
+            {
+                final CompletableFuture<Path> done = new CompletableFuture<>();
+                trigger(null, false, false, done);
+                final long checkpointId = pending.checkpointId;
+                final long triggeredNanos = pending.triggeredNanos;
+                done.whenComplete((path, failure) ->
+                {
+                    for (final CompletableFuture<CompletedCheckpoint> request : requests)
+                    {
+                        if (null == failure)
+                        {
+                            request.complete(new CompletedCheckpoint(checkpointId, path,
+                                java.time.Duration.ofNanos(System.nanoTime() - triggeredNanos)));
+                        }
+                        else
+                        {
+                            request.completeExceptionally(failure);
+                        }
+                    }
+                });
+            }
+            catch (final Exception ex)
+            {
+                requests.forEach(request -> request.completeExceptionally(ex));
+            }
+        }
         if (null == pending && finalWanted)
         {
+            failRequestedCheckpoints(new IllegalStateException("job is finishing: its input has ended"));
             triggerFinal();
         }
     }
@@ -310,7 +374,8 @@ public final class CheckpointCoordinator implements CheckpointResponder
 
     private void periodicTrigger()
     {
-        if (null == target || null != pending || finalWanted || !queuedSavepoints.isEmpty())
+        if (null == target || null != pending || finalWanted || !queuedSavepoints.isEmpty() ||
+            !requestedCheckpoints.isEmpty())
         {
             return;
         }
@@ -405,7 +470,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - done.triggeredNanos) + " ms");
         try
         {
-            commitTransactions(metadata);
+            committer.commitTransactions(metadata);
         }
         catch (final Exception ex)
         {
@@ -415,7 +480,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
             return;
         }
         lastCommittedCheckpoint = checkpointId;
-        notifySources(metadata);
+        committer.notifySources(metadata);
         done.completion.complete(done.directory);
         if (done.isFinal)
         {
@@ -477,44 +542,5 @@ public final class CheckpointCoordinator implements CheckpointResponder
         }
         aborted.completion.completeExceptionally(cause);
         LOGGER.log(System.Logger.Level.DEBUG, () -> "job '" + jobName + "' aborted " + aborted + ": " + cause);
-    }
-
-    private void notifySources(final CheckpointMetadata metadata)
-    {
-        for (final Map.Entry<Integer, ReplayableSource<?>> source : sources.entrySet())
-        {
-            for (final OperatorSubtaskState state : metadata.statesOf(source.getKey()))
-            {
-                if (state.sourcePosition() != OperatorSubtaskState.NO_POSITION)
-                {
-                    try
-                    {
-                        source.getValue().positionCommitted(state.subtask(), state.sourcePosition());
-                    }
-                    catch (final RuntimeException ex)
-                    {
-                        LOGGER.log(System.Logger.Level.WARNING, "source '" + state.operatorName() +
-                            "' failed to release data before position " + state.sourcePosition() + ": " + ex);
-                    }
-                }
-            }
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void commitTransactions(final CheckpointMetadata metadata) throws Exception
-    {
-        for (final Map.Entry<Integer, TwoPhaseCommitSink<?>> sink : sinks.entrySet())
-        {
-            final List<String> transactions = new ArrayList<>();
-            for (final OperatorSubtaskState state : metadata.statesOf(sink.getKey()))
-            {
-                transactions.addAll(state.sinkTransactions());
-            }
-            if (!transactions.isEmpty())
-            {
-                ((TwoPhaseCommitSink<Object>)sink.getValue()).commit(transactions);
-            }
-        }
     }
 }
