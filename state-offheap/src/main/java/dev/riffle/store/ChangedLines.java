@@ -97,11 +97,12 @@ final class ChangedLines
     }
 
     /**
-     * @return how many content lines a page copy's map marks.
+     * @return how many content lines the map of the page at {@code base} marks (a live page, or a copy
+     * at 0).
      */
-    static int count(final UnsafeBuffer copy, final int pageSize)
+    static int count(final UnsafeBuffer copy, final int base, final int pageSize)
     {
-        final int layout = layoutSize(pageSize);
+        final int layout = base + layoutSize(pageSize);
         final int lines = contentLines(pageSize);
         int changed = 0;
         int line = 0;
@@ -126,5 +127,24 @@ final class ChangedLines
     static boolean isChanged(final UnsafeBuffer copy, final int pageSize, final int line)
     {
         return copy.getByte(layoutSize(pageSize) + line) != 0;
+    }
+
+    /**
+     * Copies a live page's map and the lines it marks into {@code copy} at the same offsets: all a delta
+     * needs, without copying the whole page. By the thread holding the page's capture.
+     */
+    static void copyChanged(final UnsafeBuffer live, final int base, final UnsafeBuffer copy, final int pageSize)
+    {
+        final int layout = layoutSize(pageSize);
+        copy.putBytes(layout, live, base + layout, mapBytes(pageSize));
+        final int lines = contentLines(pageSize);
+        for (int line = 0; line < lines; line++)
+        {
+            if (copy.getByte(layout + line) != 0)
+            {
+                final int offset = line << LINE_SHIFT;
+                copy.putBytes(offset, live, base + offset, LINE_SIZE);
+            }
+        }
     }
 }

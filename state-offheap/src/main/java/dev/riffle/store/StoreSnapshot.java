@@ -337,21 +337,41 @@ public final class StoreSnapshot
         final String dataName) throws IOException
     {
         final int pageSize = store.arena.pageSize();
-        final SnapshotLineage.Chain previous = 0 == baseEpoch ? null : store.lineage.chain(page);
-        if (null != previous && copy.getLong(pageSize) == previous.savedAt() &&
-            previous.records().length <= MIN_DELTA_LIMIT + (page & 7))
+        final int lines = deltaLines(page, copy.getLong(pageSize), copy, 0);
+        if (lines >= 0)
         {
-            final int lines = ChangedLines.count(copy, pageSize);
+            final SnapshotLineage.Chain previous = store.lineage.chain(page);
             final int bytes = PageRecords.HEADER + PageRecords.deltaPayload(lines);
-            if (lines * 4 <= ChangedLines.contentLines(pageSize) &&
-                previous.deltaBytes() + bytes <= ChangedLines.layoutSize(pageSize) / 2)
-            {
-                final PageRef[] records = java.util.Arrays.copyOf(previous.records(), previous.records().length + 1);
-                records[records.length - 1] = new PageRef(dataName, out.delta(copy, lines));
-                return new SnapshotLineage.Chain(records, epoch, previous.deltaBytes() + bytes);
-            }
+            final PageRef[] records = java.util.Arrays.copyOf(previous.records(), previous.records().length + 1);
+            records[records.length - 1] = new PageRef(dataName, out.delta(copy, lines));
+            return new SnapshotLineage.Chain(records, epoch, previous.deltaBytes() + bytes);
         }
         return new SnapshotLineage.Chain(new PageRef[]{new PageRef(dataName, out.full(copy))}, epoch, 0);
+    }
+
+    /**
+     * Whether a changed page goes out as a delta: its map counts from the last record of its saved chain
+     * ({@code since}), the chain is under its limit, at most a quarter of the lines changed and the
+     * chain's deltas stay under half a page. Snapshot thread (the lineage is its).
+     *
+     * @param since epoch the page's map counts from.
+     * @param map   buffer holding the page (live or a copy) whose map is read.
+     * @param base  the page's offset in it.
+     * @return the number of changed lines, or -1 for a full image.
+     */
+    private int deltaLines(final int page, final long since, final UnsafeBuffer map, final int base)
+    {
+        final int pageSize = store.arena.pageSize();
+        final SnapshotLineage.Chain previous = 0 == baseEpoch ? null : store.lineage.chain(page);
+        if (null == previous || since != previous.savedAt() ||
+            previous.records().length > MIN_DELTA_LIMIT + (page & 7))
+        {
+            return -1;
+        }
+        final int lines = ChangedLines.count(map, base, pageSize);
+        final int bytes = PageRecords.HEADER + PageRecords.deltaPayload(lines);
+        return lines * 4 <= ChangedLines.contentLines(pageSize) &&
+            previous.deltaBytes() + bytes <= ChangedLines.layoutSize(pageSize) / 2 ? lines : -1;
     }
 
     /**
@@ -393,7 +413,21 @@ public final class StoreSnapshot
                 UnsafeBuffer copy = null;
                 if (needsSave(page))
                 {
-                    saveInto(page, store.arena.bufferForReader(page), own);
+                    final UnsafeBuffer live = store.arena.bufferForReader(page);
+                    final int base = store.arena.offset(page);
+                    final long since = captures.cleared(page);
+                    if (deltaLines(page, since, live, base) >= 0)
+                    {
+                        // a delta needs only the changed lines: copy those, not 64 KiB
+                        ChangedLines.copyChanged(live, base, own, store.arena.pageSize());
+                        own.putLong(store.arena.pageSize(), since);
+                        ChangedLines.clear(live, base, store.arena.pageSize());
+                        captures.cleared(page, epoch);
+                    }
+                    else
+                    {
+                        saveInto(page, live, own);
+                    }
                     copy = own;
                 }
                 captures.releaseCapture(page, epoch);
