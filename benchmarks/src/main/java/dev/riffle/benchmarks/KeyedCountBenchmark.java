@@ -4,11 +4,6 @@ import dev.riffle.api.RiffleConfig;
 import dev.riffle.api.StreamEnvironment;
 import dev.riffle.api.connector.Sink;
 import dev.riffle.api.connector.SinkWriter;
-import dev.riffle.api.functions.Collector;
-import dev.riffle.api.functions.KeyedProcessFunction;
-import dev.riffle.api.functions.RuntimeContext;
-import dev.riffle.api.state.ValueState;
-import dev.riffle.api.state.ValueStateDescriptor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -80,34 +75,13 @@ public class KeyedCountBenchmark
         final var keyed = env.generate(RECORDS, generator).keyBy(k -> k);
         if ("count".equals(work))
         {
-            keyed.process(new Count()).sinkTo(new Discard<>());
+            keyed.process(new CountPerKey<>()).sinkTo(new Discard<>());
         }
         else
         {
             keyed.map(k -> k).sinkTo(new Discard<>());
         }
         env.execute("keyed-count");
-    }
-
-    static final class Count extends KeyedProcessFunction<Object, Object, Long>
-    {
-        private static final long serialVersionUID = 1L;
-
-        private transient ValueState<Long> count;
-
-        @Override
-        public void open(final RuntimeContext context)
-        {
-            count = context.getState(new ValueStateDescriptor<>("count", Long.class, 0L));
-        }
-
-        @Override
-        public void processElement(final Object value, final Context<Object> ctx, final Collector<Long> out)
-        {
-            final Long next = count.value() + 1;
-            count.update(next);
-            out.collect(next);
-        }
     }
 
     static final class Discard<T> implements Sink<T>

@@ -2,6 +2,8 @@ package dev.riffle.benchmarks;
 
 import dev.riffle.store.PagedKeyedStore;
 import dev.riffle.store.StoreOptions;
+import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.values.Values;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,6 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * get / put / increment of long → long and String → long entries at random among {@code keys}
- * present keys: the off-heap store against Agrona's {@link Long2LongHashMap} and
- * {@link java.util.HashMap}, in one run. Average time per operation; {@code -prof gc} for allocation.
+ * present keys: the off-heap store against Agrona's {@link Long2LongHashMap}, {@link java.util.HashMap} and
+ * Chronicle Map — both through its boxed {@code Map} API and its zero-garbage one (reused
+ * {@link LongValue} keys and values, {@code acquireUsing} for in-place increments) — in one run. Average time per operation; {@code -prof gc} for allocation.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx6g",
@@ -52,6 +56,10 @@ public class StoreBenchmark
     private int state;
     private Long2LongHashMap agrona;
     private net.openhft.chronicle.map.ChronicleMap<Long, Long> chronicle;
+    private net.openhft.chronicle.map.ChronicleMap<LongValue, LongValue> chronicleValues;
+    private LongValue chronicleKey;
+    private LongValue chronicleValue;
+    private LongValue chronicleReference;
     private HashMap<Long, Long> hashMap;
     private HashMap<String, Long> stringHashMap;
     private long[] sequence;
@@ -60,27 +68,57 @@ public class StoreBenchmark
     private int cursor;
 
     /**
-     * Fills every structure with the same keys.
+     * Fills the structure the benchmark method uses with the keys (all of them at 10 M keys would take
+     * minutes per fork); every structure gets the same keys.
      *
+     * @param params which benchmark runs.
      * @throws IOException if the store cannot be created.
      */
     @Setup
-    public void setUp() throws IOException
+    public void setUp(final BenchmarkParams params) throws IOException
     {
+        final String method = params.getBenchmark();
+        final boolean fillStore = method.contains(".store");
+        final boolean fillAgrona = method.contains(".agrona");
+        final boolean fillValues = method.contains(".chronicleValues");
+        final boolean fillChronicle = method.contains(".chronicle") && !fillValues;
+        final boolean fillHashMap = method.contains(".hashMap") && keys <= 1_000_000;
         store = PagedKeyedStore.create(Files.createTempDirectory("riffle-store-bench-"), 0, KEY_GROUPS - 1,
             StoreOptions.DEFAULT);
         state = store.registerState("count");
         agrona = new Long2LongHashMap(-1);
-        chronicle = net.openhft.chronicle.map.ChronicleMap.of(Long.class, Long.class).name("bench").entries(keys)
+        chronicle = net.openhft.chronicle.map.ChronicleMap.of(Long.class, Long.class).name("bench")
+            .entries(fillChronicle ? keys : 1000)
             .createPersistedTo(Files.createTempFile("riffle-chronicle-bench-", ".map").toFile());
+        chronicleValues = net.openhft.chronicle.map.ChronicleMap.of(LongValue.class, LongValue.class)
+            .name("bench-values").entries(fillValues ? keys : 1000)
+            .createPersistedTo(Files.createTempFile("riffle-chronicle-values-bench-", ".map").toFile());
+        chronicleKey = Values.newHeapInstance(LongValue.class);
+        chronicleValue = Values.newHeapInstance(LongValue.class);
+        chronicleReference = Values.newNativeReference(LongValue.class);
         hashMap = new HashMap<>();
         stringHashMap = new HashMap<>();
         for (long k = 0; k < keys; k++)
         {
-            store.putLong(keyGroup(k), state, k, k);
-            agrona.put(k, k);
-            chronicle.put(k, k);
-            if (keys <= 1_000_000)
+            if (fillStore)
+            {
+                store.putLong(keyGroup(k), state, k, k);
+            }
+            if (fillAgrona)
+            {
+                agrona.put(k, k);
+            }
+            if (fillChronicle)
+            {
+                chronicle.put(k, k);
+            }
+            if (fillValues)
+            {
+                chronicleKey.setValue(k);
+                chronicleValue.setValue(k);
+                chronicleValues.put(chronicleKey, chronicleValue);
+            }
+            if (fillHashMap)
             {
                 hashMap.put(k, k);
             }
@@ -110,6 +148,7 @@ public class StoreBenchmark
     {
         store.close();
         chronicle.close();
+        chronicleValues.close();
     }
 
     private static int keyGroup(final long key)
@@ -212,6 +251,43 @@ public class StoreBenchmark
         final Long v = chronicle.get(k) + 1;
         chronicle.put(k, v);
         return v;
+    }
+
+    /**
+     * Chronicle's zero-garbage way: a reused key object, the value copied into a reused heap object.
+     *
+     * @return the value.
+     */
+    @Benchmark
+    public long chronicleValuesGet()
+    {
+        chronicleKey.setValue(nextKey());
+        return chronicleValues.getUsing(chronicleKey, chronicleValue).getValue();
+    }
+
+    /**
+     * Overwrites an existing value from reused key and value objects.
+     */
+    @Benchmark
+    public void chronicleValuesPut()
+    {
+        final long k = nextKey();
+        chronicleKey.setValue(k);
+        chronicleValue.setValue(k + 1);
+        chronicleValues.put(chronicleKey, chronicleValue);
+    }
+
+    /**
+     * Chronicle's in-place update: {@code acquireUsing} points a native reference at the entry's value,
+     * which is then incremented off heap (single-threaded here, so without the entry's lock).
+     *
+     * @return the new value.
+     */
+    @Benchmark
+    public long chronicleValuesIncrement()
+    {
+        chronicleKey.setValue(nextKey());
+        return chronicleValues.acquireUsing(chronicleKey, chronicleReference).addValue(1);
     }
 
     /**

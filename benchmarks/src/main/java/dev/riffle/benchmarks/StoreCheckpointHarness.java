@@ -8,22 +8,31 @@ import dev.riffle.store.StoreSnapshot;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
  * Checkpoint cost against state size, at the store level: for N long → long entries, a full first
- * snapshot, then 1 % of the keys updated at random and an incremental snapshot — the synchronous
- * {@code snapshot()} time, the asynchronous write time and the bytes written — and the time to restore
- * the last snapshot into a new store (the state part of recovery).
+ * snapshot, then rounds of "update 1 % of the keys uniformly at random, snapshot": the synchronous
+ * {@code snapshot()} time (what the task thread pays), the asynchronous write time, the bytes written
+ * and how many pages went out as deltas; then the time to restore the last snapshot into a new store (the
+ * state part of recovery).
  * <p>
- * Run: {@code java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar
- * dev.riffle.benchmarks.StoreCheckpointHarness 1000000 10000000}
+ * {@code snapshot()} is first run 20,000 times on a one-page store (written to {@code /dev/shm} when it
+ * exists) so that it is measured compiled, as in a job that has been checkpointing for a while; the
+ * first, interpreted calls of a fresh JVM cost tens of microseconds more.
+ * <p>
+ * Run: {@code java -Xmx2g --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar
+ * dev.riffle.benchmarks.StoreCheckpointHarness 1000000 10000000 50000000}
  */
 public final class StoreCheckpointHarness
 {
     private static final int KEY_GROUPS = 128;
+    private static final int ROUNDS = 5;
+    private static final int WARM_UP_SNAPSHOTS = 20_000;
 
     private StoreCheckpointHarness()
     {
@@ -35,10 +44,31 @@ public final class StoreCheckpointHarness
      */
     public static void main(final String[] args) throws Exception
     {
+        warmUp();
+        System.out.println("| entries | mapped | snapshot() min / median / max | async write (median) | " +
+            "bytes written (median) | of full | deltas / pages written | restore |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (final String arg : args.length == 0 ? new String[]{"1000000", "10000000"} : args)
         {
             run(Long.parseLong(arg));
         }
+    }
+
+    private static void warmUp() throws Exception
+    {
+        final Path shm = Path.of("/dev/shm");
+        final Path dir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "riffle-warm-") :
+            Files.createTempDirectory("riffle-warm-");
+        final PagedKeyedStore store = PagedKeyedStore.create(dir.resolve("work"), 0, 0, StoreOptions.DEFAULT);
+        final int state = store.registerState("v");
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        for (int i = 1; i <= WARM_UP_SNAPSHOTS; i++)
+        {
+            store.addLong(0, state, i & 1023, 1);
+            store.snapshot(i).write(dir.resolve("m"), data, "w" + (i & 1));
+        }
+        store.close();
+        delete(dir);
     }
 
     private static void run(final long entries) throws Exception
@@ -51,24 +81,55 @@ public final class StoreCheckpointHarness
         {
             store.putLong((int)(k & (KEY_GROUPS - 1)), state, k, k);
         }
-        final SnapshotResult full = timedSnapshot(store, 1, dir.resolve("m1"), data, "full");
-        long cursor = 0;
-        for (long i = 0; i < entries / 100; i++)
+        final SnapshotResult full = store.snapshot(1).write(dir.resolve("m1"), data, "s");
+        final SplittableRandom random = new SplittableRandom(42);
+        final long[] syncNanos = new long[ROUNDS];
+        final long[] writeNanos = new long[ROUNDS];
+        final long[] bytes = new long[ROUNDS];
+        SnapshotResult last = full;
+        for (int round = 0; round < ROUNDS; round++)
         {
-            final long k = (cursor += 7_919) % entries;
-            store.addLong((int)(k & (KEY_GROUPS - 1)), state, k, 1);
+            for (long i = 0; i < entries / 100; i++)
+            {
+                final long k = random.nextLong(entries);
+                store.addLong((int)(k & (KEY_GROUPS - 1)), state, k, 1);
+            }
+            final long start = System.nanoTime();
+            final StoreSnapshot snapshot = store.snapshot(round + 2);
+            final long synced = System.nanoTime();
+            last = snapshot.write(dir.resolve("m" + (round + 2)), data, "s");
+            syncNanos[round] = synced - start;
+            writeNanos[round] = System.nanoTime() - synced;
+            bytes[round] = last.bytesWritten();
         }
-        final SnapshotResult incremental = timedSnapshot(store, 2, dir.resolve("m2"), data, "1% updated");
-        System.out.printf("  incremental/full bytes: %.1f %%%n", 100.0 * incremental.bytesWritten() / full.bytesWritten());
 
         final long start = System.nanoTime();
         final PagedKeyedStore restored = StoreRestore.restore(dir.resolve("restored"), 0, KEY_GROUPS - 1,
-            StoreOptions.DEFAULT, List.of(new StoreRestore.Source(dir.resolve("m2"), data)));
+            StoreOptions.DEFAULT, List.of(new StoreRestore.Source(last.manifest(), data)));
         final long restoreNanos = System.nanoTime() - start;
-        System.out.printf("%,d entries: restore %.0f ms (%,d MB mapped)%n", entries, restoreNanos / 1e6,
-            restored.mappedBytes() >> 20);
+        for (long k = 0; k < entries; k += 9_973)
+        {
+            if (restored.getLong((int)(k & (KEY_GROUPS - 1)), state, k, -1) != store.getLong(
+                (int)(k & (KEY_GROUPS - 1)), state, k, -2))
+            {
+                throw new IllegalStateException("restored store differs at key " + k);
+            }
+        }
+        Arrays.sort(syncNanos);
+        Arrays.sort(writeNanos);
+        Arrays.sort(bytes);
+        System.out.printf("| %,d | %,d MB | %.1f / %.1f / %.1f µs | %.0f ms | %,d MB | %.1f %% | %,d / %,d | %.0f ms |%n",
+            entries, store.mappedBytes() >> 20, syncNanos[0] / 1e3, syncNanos[ROUNDS / 2] / 1e3,
+            syncNanos[ROUNDS - 1] / 1e3, writeNanos[ROUNDS / 2] / 1e6, bytes[ROUNDS / 2] >> 20,
+            100.0 * bytes[ROUNDS / 2] / full.bytesWritten(), last.deltasWritten(), last.pagesWritten(),
+            restoreNanos / 1e6);
         restored.close();
         store.close();
+        delete(dir);
+    }
+
+    private static void delete(final Path dir) throws Exception
+    {
         try (Stream<Path> paths = Files.walk(dir))
         {
             for (final Path p : paths.sorted(Comparator.reverseOrder()).toList())
@@ -76,19 +137,5 @@ public final class StoreCheckpointHarness
                 Files.deleteIfExists(p);
             }
         }
-    }
-
-    private static SnapshotResult timedSnapshot(final PagedKeyedStore store, final long id, final Path manifest,
-        final Path data, final String label) throws Exception
-    {
-        final long start = System.nanoTime();
-        final StoreSnapshot snapshot = store.snapshot(id);
-        final long sync = System.nanoTime() - start;
-        final SnapshotResult result = snapshot.write(manifest, data, "s");
-        final long total = System.nanoTime() - start;
-        System.out.printf("%s: snapshot() %.1f µs, write %.0f ms, %,d MB written (%,d pages, %,d reused)%n",
-            label, sync / 1e3, (total - sync) / 1e6, result.bytesWritten() >> 20, result.pagesWritten(),
-            result.pagesReused());
-        return result;
     }
 }
