@@ -203,20 +203,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
     public CompletableFuture<Path> triggerSavepoint(final Path directory)
     {
         final CompletableFuture<Path> result = new CompletableFuture<>();
-        thread.execute(() ->
-        {
-            if (null == target || finalWanted)
-            {
-                result.completeExceptionally(new IllegalStateException(null == target ?
-                    "job is not running" : "job is finishing: its input has ended"));
-                return;
-            }
-            queuedSavepoints.add(new QueuedSavepoint(directory, result));
-            if (null == pending)
-            {
-                triggerNext();
-            }
-        });
+        request(result, () -> queuedSavepoints.add(new QueuedSavepoint(directory, result)));
         return result;
     }
 
@@ -228,6 +215,16 @@ public final class CheckpointCoordinator implements CheckpointResponder
     public CompletableFuture<CompletedCheckpoint> triggerCheckpoint()
     {
         final CompletableFuture<CompletedCheckpoint> result = new CompletableFuture<>();
+        request(result, () -> requestedCheckpoints.add(result));
+        return result;
+    }
+
+    /**
+     * On the coordinator thread: queues a request made by another thread, or fails it if the job is not
+     * running or is finishing, then triggers at once if nothing is in progress.
+     */
+    private void request(final CompletableFuture<?> result, final Runnable enqueue)
+    {
         thread.execute(() ->
         {
             if (null == target || finalWanted)
@@ -236,13 +233,12 @@ public final class CheckpointCoordinator implements CheckpointResponder
                     "job is not running" : "job is finishing: its input has ended"));
                 return;
             }
-            requestedCheckpoints.add(result);
+            enqueue.run();
             if (null == pending)
             {
                 triggerNext();
             }
         });
-        return result;
     }
 
     private void failRequestedCheckpoints(final Throwable cause)
