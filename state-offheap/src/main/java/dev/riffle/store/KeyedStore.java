@@ -26,7 +26,8 @@ import java.util.concurrent.CompletableFuture;
  * points into the store and is valid only until the next mutation of the store; never write through it.
  * <p>
  * <b>Fixed-size values.</b> The {@code long} methods read and write an 8-byte value in native byte
- * order. A long key is the same entry as its 8 bytes in native order passed as a byte key, so both paths
+ * order; the {@code int} and {@code double} methods keep their value in the same 8 bytes (sign-extended,
+ * raw IEEE 754 bits), so they are as fast and an increment never goes through an object. A long key is the same entry as its 8 bytes in native order passed as a byte key, so both paths
  * see the same entries. Using them on an entry whose value is not 8 bytes long throws
  * {@link IllegalStateException}.
  */
@@ -94,6 +95,124 @@ public interface KeyedStore extends AutoCloseable
      * @return true if the key was present.
      */
     boolean removeLong(int keyGroup, int stateId, long key);
+
+    // ------------------------------------------------------------------ long key → int or double value
+
+    /**
+     * An int value, kept as the entry's 8-byte value sign-extended: {@link #getLong} sees it as a long.
+     *
+     * @param keyGroup     key group of the key.
+     * @param stateId      from {@link #registerState}.
+     * @param key          the key.
+     * @param missingValue returned when the key is absent.
+     * @return the value, or {@code missingValue}.
+     * @throws IllegalStateException if the entry's value is not 8 bytes, or holds a long outside the int
+     *                               range (it was not written as an int).
+     */
+    default int getInt(final int keyGroup, final int stateId, final long key, final int missingValue)
+    {
+        // Long.MIN_VALUE cannot be an int's sign extension, so it marks absence unambiguously
+        final long value = getLong(keyGroup, stateId, key, Long.MIN_VALUE);
+        if (Long.MIN_VALUE == value)
+        {
+            return missingValue;
+        }
+        if ((int)value != value)
+        {
+            throw new IllegalStateException("entry holds the long " + value + ", not an int");
+        }
+        return (int)value;
+    }
+
+    /**
+     * Stores an int value (sign-extended to the entry's 8 bytes), in place if the key exists.
+     *
+     * @param keyGroup key group of the key.
+     * @param stateId  from {@link #registerState}.
+     * @param key      the key.
+     * @param value    the value.
+     */
+    default void putInt(final int keyGroup, final int stateId, final long key, final int value)
+    {
+        putLong(keyGroup, stateId, key, value);
+    }
+
+    /**
+     * Adds to an int value in place with int arithmetic (it wraps around on overflow, as {@code +=} on an
+     * int does); a missing key counts as 0.
+     *
+     * @param keyGroup key group of the key.
+     * @param stateId  from {@link #registerState}.
+     * @param key      the key.
+     * @param delta    what to add.
+     * @return the new value.
+     */
+    default int addInt(final int keyGroup, final int stateId, final long key, final int delta)
+    {
+        final long sum = addLong(keyGroup, stateId, key, delta);
+        final int wrapped = (int)sum;
+        if (wrapped != sum)
+        {
+            putLong(keyGroup, stateId, key, wrapped);
+        }
+        return wrapped;
+    }
+
+    /**
+     * A double value, kept as the entry's 8-byte value (its raw IEEE 754 bits, so NaN payloads and -0.0
+     * survive).
+     *
+     * @param keyGroup     key group of the key.
+     * @param stateId      from {@link #registerState}.
+     * @param key          the key.
+     * @param missingValue returned when the key is absent.
+     * @return the value, or {@code missingValue}.
+     */
+    default double getDouble(final int keyGroup, final int stateId, final long key, final double missingValue)
+    {
+        final long bits = getLong(keyGroup, stateId, key, ABSENT_BITS);
+        if (ABSENT_BITS == bits && ~ABSENT_BITS == getLong(keyGroup, stateId, key, ~ABSENT_BITS))
+        {
+            return missingValue; // both sentinels came back: the key is absent
+        }
+        return Double.longBitsToDouble(bits);
+    }
+
+    /**
+     * Stores a double value (its raw bits), in place if the key exists.
+     *
+     * @param keyGroup key group of the key.
+     * @param stateId  from {@link #registerState}.
+     * @param key      the key.
+     * @param value    the value.
+     */
+    default void putDouble(final int keyGroup, final int stateId, final long key, final double value)
+    {
+        putLong(keyGroup, stateId, key, Double.doubleToRawLongBits(value));
+    }
+
+    /**
+     * Adds to a double value; a missing key counts as 0.0. Implementations that can update in place with
+     * one lookup override this get-then-put.
+     *
+     * @param keyGroup key group of the key.
+     * @param stateId  from {@link #registerState}.
+     * @param key      the key.
+     * @param delta    what to add.
+     * @return the new value.
+     */
+    default double addDouble(final int keyGroup, final int stateId, final long key, final double delta)
+    {
+        final double value = getDouble(keyGroup, stateId, key, 0.0) + delta;
+        putDouble(keyGroup, stateId, key, value);
+        return value;
+    }
+
+    /**
+     * A NaN bit pattern used to tell an absent double from a stored one; a stored value with exactly
+     * these bits costs {@link #getDouble} a second lookup with the complementary pattern.
+     */
+    long ABSENT_BITS = 0x7FF8_DEAD_BEEF_0001L;
 
     // ------------------------------------------------------------------ byte key → long value
 

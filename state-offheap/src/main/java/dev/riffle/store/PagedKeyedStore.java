@@ -258,6 +258,28 @@ public final class PagedKeyedStore implements KeyedStore
     }
 
     @Override
+    public double addDouble(final int keyGroup, final int stateId, final long key, final double delta)
+    {
+        final KeyGroupDirectory directory = directory(keyGroup);
+        final int hash = EntryHash.hash(stateId, key);
+        final long tag = BucketPage.tag(hash, stateId);
+        final int index = directory.index(hash);
+        final long c = LongCells.find(directory.address(index), directory.cells(index), tag, key);
+        if (0 != c)
+        {
+            final long at = LongCells.valueAddress(c);
+            beforeWrite(directory.page(index));
+            final double value = Double.longBitsToDouble(LongCells.get(at)) + delta;
+            LongCells.put(at, Double.doubleToRawLongBits(value));
+            ChangedLines.mark(directory.address(index), layoutSize, c);
+            return value;
+        }
+        final double value = 0.0 + delta; // as for a present 0.0: -0.0 becomes 0.0
+        insertLong(directory, hash, tag, key, Double.doubleToRawLongBits(value));
+        return value;
+    }
+
+    @Override
     public boolean removeLong(final int keyGroup, final int stateId, final long key)
     {
         final KeyGroupDirectory directory = directory(keyGroup);

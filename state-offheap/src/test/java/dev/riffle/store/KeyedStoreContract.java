@@ -92,6 +92,38 @@ public abstract class KeyedStoreContract
     }
 
     @Test
+    void intAndDoubleValuesLiveInTheSameEightBytes()
+    {
+        final int ints = store.registerState("ints");
+        assertEquals(-3, store.getInt(FIRST, ints, 1, -3));
+        assertEquals(5, store.addInt(FIRST, ints, 1, 5));
+        assertEquals(Integer.MIN_VALUE + 4, store.addInt(FIRST, ints, 1, Integer.MAX_VALUE), "wraps as int +=");
+        assertEquals(Integer.MIN_VALUE + 4, store.getInt(FIRST, ints, 1, 0));
+        store.putInt(FIRST, ints, 2, -42);
+        assertEquals(-42, store.getInt(FIRST, ints, 2, 0));
+        assertEquals(-42, store.getLong(FIRST, ints, 2, 0), "sign-extended long");
+        store.putLong(FIRST, ints, 3, 1L << 40);
+        assertThrows(IllegalStateException.class, () -> store.getInt(FIRST, ints, 3, 0));
+
+        final int doubles = store.registerState("doubles");
+        assertEquals(Double.NaN, store.getDouble(FIRST, doubles, 1, Double.NaN));
+        assertEquals(0.0, store.addDouble(FIRST, doubles, 1, -0.0));
+        assertEquals(0x0L, Double.doubleToRawLongBits(store.getDouble(FIRST, doubles, 1, 1.0)), "0.0 + -0.0");
+        assertEquals(2.5, store.addDouble(FIRST, doubles, 1, 2.5));
+        assertEquals(1.25, store.addDouble(FIRST, doubles, 1, -1.25));
+        store.putDouble(FIRST, doubles, 2, -0.0);
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(store.getDouble(FIRST, doubles, 2, 1)));
+        final double oddNaN = Double.longBitsToDouble(0x7FF0_0000_0000_0042L);
+        store.putDouble(FIRST, doubles, 3, oddNaN);
+        assertEquals(0x7FF0_0000_0000_0042L, Double.doubleToRawLongBits(store.getDouble(FIRST, doubles, 3, 0)));
+        final double sentinel = Double.longBitsToDouble(KeyedStore.ABSENT_BITS);
+        store.putDouble(FIRST, doubles, 4, sentinel);
+        assertEquals(KeyedStore.ABSENT_BITS, Double.doubleToRawLongBits(store.getDouble(FIRST, doubles, 4, 7.0)),
+            "a stored value with the sentinel's bits is not taken for absent");
+        assertEquals(7.0, store.getDouble(FIRST, doubles, 5, 7.0));
+    }
+
+    @Test
     void stringCountersIncrementInPlace()
     {
         final int state = store.registerState("word-count");
