@@ -26,7 +26,11 @@ final class PageRecords
     static final int FULL = 0x46554C4C;
     static final int DELTA = 0x44454C54;
     static final int HEADER = 16;
-    private static final int STAGING = 1 << 20;
+    /**
+     * Staging for appends, unless a page is larger: small enough to stay in L2 between being filled and
+     * written (a 1 MiB buffer made reads and writes ~2.5× slower on the development VM).
+     */
+    private static final int STAGING = 1 << 17;
 
     private PageRecords()
     {
@@ -54,8 +58,8 @@ final class PageRecords
         private final FileChannel channel;
         private final int pageSize;
         private final int layoutSize;
-        private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING);
-        private final UnsafeBuffer stagingView = new UnsafeBuffer(staging);
+        private final ByteBuffer staging;
+        private final UnsafeBuffer stagingView;
         private final CRC32C fileCrc = new CRC32C();
         private final CRC32C recordCrc = new CRC32C();
         private final ByteBuffer header = ByteBuffer.allocate(8);
@@ -66,6 +70,8 @@ final class PageRecords
             this.channel = channel;
             this.pageSize = pageSize;
             this.layoutSize = ChangedLines.layoutSize(pageSize);
+            this.staging = ByteBuffer.allocateDirect(Math.max(STAGING, HEADER + pageSize));
+            this.stagingView = new UnsafeBuffer(staging);
         }
 
         /**
@@ -130,7 +136,7 @@ final class PageRecords
 
         private void reserve(final int length) throws IOException
         {
-            if (length > STAGING)
+            if (length > staging.capacity())
             {
                 throw new IllegalStateException("record of " + length + " bytes exceeds the staging buffer");
             }
