@@ -239,26 +239,20 @@ public final class PagedKeyedStore implements KeyedStore
     @Override
     public long addLong(final int keyGroup, final int stateId, final long key, final long delta)
     {
-        final KeyGroupDirectory directory = directory(keyGroup);
-        final int hash = EntryHash.hash(stateId, key);
-        final long tag = BucketPage.tag(hash, stateId);
-        final int index = directory.index(hash);
-        final long c = LongCells.find(directory.address(index), directory.cells(index), tag, key);
-        if (0 != c)
-        {
-            final long at = LongCells.valueAddress(c);
-            beforeWrite(directory.page(index));
-            final long value = LongCells.get(at) + delta;
-            LongCells.put(at, value);
-            ChangedLines.mark(directory.address(index), layoutSize, c);
-            return value;
-        }
-        insertLong(directory, hash, tag, key, delta);
-        return delta;
+        return add(keyGroup, stateId, key, delta, false);
     }
 
     @Override
     public double addDouble(final int keyGroup, final int stateId, final long key, final double delta)
+    {
+        return Double.longBitsToDouble(add(keyGroup, stateId, key, Double.doubleToRawLongBits(delta), true));
+    }
+
+    /**
+     * In-place add on the long fast path, of longs or of doubles (raw bits in and out); {@code asDouble}
+     * is a constant at each call site, which the JIT folds once {@code add} is inlined there.
+     */
+    private long add(final int keyGroup, final int stateId, final long key, final long delta, final boolean asDouble)
     {
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
@@ -269,14 +263,21 @@ public final class PagedKeyedStore implements KeyedStore
         {
             final long at = LongCells.valueAddress(c);
             beforeWrite(directory.page(index));
-            final double value = Double.longBitsToDouble(LongCells.get(at)) + delta;
-            LongCells.put(at, Double.doubleToRawLongBits(value));
+            final long value = sum(LongCells.get(at), delta, asDouble);
+            LongCells.put(at, value);
             ChangedLines.mark(directory.address(index), layoutSize, c);
             return value;
         }
-        final double value = 0.0 + delta; // as for a present 0.0: -0.0 becomes 0.0
-        insertLong(directory, hash, tag, key, Double.doubleToRawLongBits(value));
+        final long value = sum(0L, delta, asDouble); // as if 0 (bits of 0.0) were present: -0.0 becomes 0.0
+        insertLong(directory, hash, tag, key, value);
         return value;
+    }
+
+    private static long sum(final long value, final long delta, final boolean asDouble)
+    {
+        return asDouble ?
+            Double.doubleToRawLongBits(Double.longBitsToDouble(value) + Double.longBitsToDouble(delta)) :
+            value + delta;
     }
 
     @Override
@@ -671,7 +672,7 @@ public final class PagedKeyedStore implements KeyedStore
         final StoreSnapshot snapshot = activeForWriter;
         if (null != snapshot)
         {
-            snapshot.captureDirectoryForWriter(slot);
+            snapshot.captureDirectory(slot);
         }
         directory.share();
         directoryChanged[slot] = epoch;

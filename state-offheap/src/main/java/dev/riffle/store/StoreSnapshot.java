@@ -35,7 +35,7 @@ public final class StoreSnapshot
     final long epoch;
     private final long baseEpoch;
     final int pageLimit;
-    /** Page ids of every key group's directory, as captured (lazily; see {@link #directory}). */
+    /** Page ids of every key group's directory, as captured (lazily; see {@link #captureDirectory}). */
     private final int[][] directories;
     private final List<String> stateNames;
     private volatile boolean done;
@@ -77,7 +77,7 @@ public final class StoreSnapshot
     {
         for (int slot = 0; slot < directories.length; slot++)
         {
-            captureDirectoryForWriter(slot);
+            captureDirectory(slot);
         }
         for (int page = 0; page < pageLimit; page++)
         {
@@ -86,24 +86,14 @@ public final class StoreSnapshot
     }
 
     /**
-     * Writer side of a directory's copy-on-write: called before the writer first changes the page ids
-     * of a key group after this snapshot started. Same capture protocol as a page's.
+     * Captures the page ids of key group {@code slot} for this snapshot if neither thread has yet — the
+     * writer before it first changes them after this snapshot started, the snapshot thread when it
+     * writes the key group — with the same capture protocol as a page's. The writer changes them only
+     * after a capture, and then replaces the array.
+     *
+     * @return the page ids as of this snapshot.
      */
-    void captureDirectoryForWriter(final int slot)
-    {
-        takeDirectory(slot);
-    }
-
-    /**
-     * @return the page ids of key group {@code slot} as of this snapshot: taken now if neither thread
-     * has yet; the writer changes them only after a capture, and then replaces the array.
-     */
-    private int[] directory(final int slot)
-    {
-        return takeDirectory(slot);
-    }
-
-    private int[] takeDirectory(final int slot)
+    int[] captureDirectory(final int slot)
     {
         final java.util.concurrent.atomic.AtomicLongArray captures = store.directoryCaptures;
         while (true)
@@ -170,7 +160,7 @@ public final class StoreSnapshot
                 if (needsSave(page))
                 {
                     final UnsafeBuffer copy = store.copyPool.take();
-                    saveInto(page, store.arena.buffer(page), copy);
+                    saveInto(page, store.arena.buffer(page), copy, false);
                     copies.put(page, copy);
                 }
                 captures.releaseCapture(page, epoch);
@@ -247,7 +237,7 @@ public final class StoreSnapshot
             final PageRecords.Writer out = new PageRecords.Writer(channel, pageSize);
             for (int i = 0; i < directories.length; i++)
             {
-                final int[] directory = directory(i);
+                final int[] directory = captureDirectory(i);
                 final PageRef[][] chains = new PageRef[directory.length][];
                 final Map<Integer, PageRef[]> local = new HashMap<>();
                 for (int d = 0; d < directory.length; d++)
@@ -377,13 +367,23 @@ public final class StoreSnapshot
     /**
      * Copies a live page for this snapshot with its change map and the epoch the map counts from, then
      * clears the map: called by the thread holding the page's capture.
+     *
+     * @param changedLinesOnly copy only the map and the lines it marks (the page goes out as a delta).
      */
-    private void saveInto(final int page, final UnsafeBuffer live, final UnsafeBuffer copy)
+    private void saveInto(final int page, final UnsafeBuffer live, final UnsafeBuffer copy,
+        final boolean changedLinesOnly)
     {
         final PageCaptures captures = store.captures;
         final int pageSize = store.arena.pageSize();
         final int base = store.arena.offset(page);
-        copy.putBytes(0, live, base, pageSize);
+        if (changedLinesOnly)
+        {
+            ChangedLines.copyChanged(live, base, copy, pageSize);
+        }
+        else
+        {
+            copy.putBytes(0, live, base, pageSize);
+        }
         copy.putLong(pageSize, captures.cleared(page));
         ChangedLines.clear(live, base, pageSize);
         captures.cleared(page, epoch);
@@ -414,20 +414,9 @@ public final class StoreSnapshot
                 if (needsSave(page))
                 {
                     final UnsafeBuffer live = store.arena.bufferForReader(page);
-                    final int base = store.arena.offset(page);
-                    final long since = captures.cleared(page);
-                    if (deltaLines(page, since, live, base) >= 0)
-                    {
-                        // a delta needs only the changed lines: copy those, not 64 KiB
-                        ChangedLines.copyChanged(live, base, own, store.arena.pageSize());
-                        own.putLong(store.arena.pageSize(), since);
-                        ChangedLines.clear(live, base, store.arena.pageSize());
-                        captures.cleared(page, epoch);
-                    }
-                    else
-                    {
-                        saveInto(page, live, own);
-                    }
+                    // a delta needs only the changed lines: copy those, not the whole page
+                    final boolean delta = deltaLines(page, captures.cleared(page), live, store.arena.offset(page)) >= 0;
+                    saveInto(page, live, own, delta);
                     copy = own;
                 }
                 captures.releaseCapture(page, epoch);
