@@ -17,9 +17,9 @@ import org.agrona.MutableDirectBuffer;
  * 20  int  garbage      dead heap bytes
  * 64  cells[C], 32 bytes each (two per cache line), open addressing with linear probing:
  *       0  long tag      (stateId + 1) &lt;&lt; 32 | h(k, n) as unsigned; 0 = empty, -1 = tombstone
- *       8  long lengths  keyLength | valueLength &lt;&lt; 32
- *      16  16 bytes      key then value, inline, when keyLength + valueLength &lt;= 16;
+ *       8  20 bytes      key then value, inline, when keyLength + valueLength &lt;= 20 (zero-padded);
  *                        otherwise int offset (within the page) of [key][value] in the heap
+ *      28  int  lengths  keyLength | valueLength &lt;&lt; 16 (so an entry is at most 65,535 bytes)
  *     ... free ...
  *     heap (8-byte aligned entries), from heapTop to the layout's end
  * layoutSize: the page's {@link ChangedLines} map, not part of the layout
@@ -27,10 +27,11 @@ import org.agrona.MutableDirectBuffer;
  * Every method takes {@code layoutSize}, the bytes of the page before its change map
  * ({@link ChangedLines#layoutSize}); a page is 8-byte aligned and cells are 32-byte aligned, so a cell
  * never straddles a 64-byte line.
- * <b>Why cells.</b> A long → long entry (and any entry of up to 16 key + value bytes, e.g. a short
- * String → count) lives entirely in its 32-byte cell: a lookup touches one cache line, like an
+ * <b>Why cells.</b> A long → long entry (and any entry of up to 20 key + value bytes, e.g. a String of up
+ * to 12 bytes → count) lives entirely in its 32-byte cell: a lookup touches one cache line, like an
  * open-addressing primitive map, instead of a slot array and then an entry heap. Tag and lengths are
- * always written and read as whole longs, so the layout needs no byte-order assumption.
+ * always written and read whole (a long, an int), so the layout needs no byte-order assumption; the
+ * payload starts at offset 8, so a long key and a long value are 8-byte aligned.
  * <p>
  * <b>Why an adaptive cell count.</b> Pages of small entries want the page to be all cells, pages of
  * large values want it to be all heap. When one side runs out the page is rebuilt (live entries only)
@@ -51,12 +52,13 @@ final class BucketPage
     static final int CELL_SHIFT = 5;
     static final int CELL_SIZE = 1 << CELL_SHIFT;
     static final int CELL_TAG = 0;
-    static final int CELL_LENGTHS = 8;
-    static final int CELL_PAYLOAD = 16;
-    static final int INLINE_BYTES = 16;
+    static final int CELL_PAYLOAD = 8;
+    static final int CELL_LENGTHS = 28;
+    static final int INLINE_BYTES = 20;
+    static final int MAX_LENGTH = 0xFFFF;
     static final long EMPTY = 0L;
     static final long TOMBSTONE = -1L;
-    static final long LONG_LENGTHS = Long.BYTES | ((long)Long.BYTES << 32);
+    static final int LONG_LENGTHS = Long.BYTES | (Long.BYTES << 16);
     static final int MIN_CELLS = 2;
 
     private BucketPage()
@@ -80,19 +82,19 @@ final class BucketPage
         return (int)(tag >>> 32) - 1;
     }
 
-    static long lengths(final int keyLength, final int valueLength)
+    static int lengths(final int keyLength, final int valueLength)
     {
-        return (keyLength & 0xFFFF_FFFFL) | ((long)valueLength << 32);
+        return keyLength | (valueLength << 16);
     }
 
-    static int keyLength(final long lengths)
+    static int keyLength(final int lengths)
     {
-        return (int)lengths;
+        return lengths & MAX_LENGTH;
     }
 
-    static int valueLength(final long lengths)
+    static int valueLength(final int lengths)
     {
-        return (int)(lengths >>> 32);
+        return lengths >>> 16;
     }
 
     static boolean isInline(final int keyLength, final int valueLength)
@@ -110,11 +112,11 @@ final class BucketPage
 
     /**
      * @return the largest key + value a page accepts: a quarter of the page, so that a few splits always
-     * make room.
+     * make room, and at most {@link #MAX_LENGTH}, what a cell's lengths can hold.
      */
     static int maxEntryPayload(final int layoutSize)
     {
-        return ((layoutSize - CELLS) >>> 2) - CELL_SIZE;
+        return Math.min(((layoutSize - CELLS) >>> 2) - CELL_SIZE, MAX_LENGTH);
     }
 
     static int cellCount(final DirectBuffer buffer, final int base)
@@ -122,7 +124,7 @@ final class BucketPage
         return buffer.getInt(base + CELL_COUNT);
     }
 
-    // ------------------------------------------------------------------ lookup
+    // ------------------------------------------------------------------ lookup (probes: LongCells, ByteCells)
 
     private static int firstCell(final int hash, final int cellCount)
     {
@@ -130,84 +132,9 @@ final class BucketPage
     }
 
     /**
-     * @return absolute offset of the cell of an 8-byte key, or -1: the long fast path, one cache line
-     * for an inline long → long entry. {@code cellCount} is the page's, passed by the caller from its
-     * copy on the heap ({@link CellCounts}) so that the page header is not read.
-     */
-    static int findLong(final DirectBuffer buffer, final int base, final int cellCount, final long tag, final long key)
-    {
-        int i = firstCell((int)tag, cellCount);
-        while (true)
-        {
-            final int c = base + CELLS + (i << CELL_SHIFT);
-            final long t = buffer.getLong(c + CELL_TAG);
-            if (t == tag)
-            {
-                final long lengths = buffer.getLong(c + CELL_LENGTHS);
-                if (lengths == LONG_LENGTHS)
-                {
-                    if (buffer.getLong(c + CELL_PAYLOAD) == key)
-                    {
-                        return c;
-                    }
-                }
-                else if (keyLength(lengths) == Long.BYTES && buffer.getLong(keyOffset(buffer, base, c, lengths)) == key)
-                {
-                    return c;
-                }
-            }
-            else if (t == EMPTY)
-            {
-                return -1;
-            }
-            if (++i == cellCount)
-            {
-                i = 0;
-            }
-        }
-    }
-
-    /**
-     * @return absolute offset of the cell holding the key, or -1.
-     */
-    static int find(
-        final DirectBuffer buffer,
-        final int base,
-        final int cellCount,
-        final long tag,
-        final DirectBuffer key,
-        final int keyOffset,
-        final int keyLength)
-    {
-        int i = firstCell((int)tag, cellCount);
-        while (true)
-        {
-            final int c = base + CELLS + (i << CELL_SHIFT);
-            final long t = buffer.getLong(c + CELL_TAG);
-            if (t == tag)
-            {
-                final long lengths = buffer.getLong(c + CELL_LENGTHS);
-                if (keyLength(lengths) == keyLength &&
-                    equalBytes(buffer, keyOffset(buffer, base, c, lengths), key, keyOffset, keyLength))
-                {
-                    return c;
-                }
-            }
-            else if (t == EMPTY)
-            {
-                return -1;
-            }
-            if (++i == cellCount)
-            {
-                i = 0;
-            }
-        }
-    }
-
-    /**
      * @return absolute offset of the key bytes of the entry in cell {@code c}.
      */
-    static int keyOffset(final DirectBuffer buffer, final int base, final int c, final long lengths)
+    static int keyOffset(final DirectBuffer buffer, final int base, final int c, final int lengths)
     {
         return isInline(keyLength(lengths), valueLength(lengths)) ?
             c + CELL_PAYLOAD : base + buffer.getInt(c + CELL_PAYLOAD);
@@ -218,13 +145,13 @@ final class BucketPage
      */
     static int valueOffset(final DirectBuffer buffer, final int base, final int c)
     {
-        final long lengths = buffer.getLong(c + CELL_LENGTHS);
+        final int lengths = buffer.getInt(c + CELL_LENGTHS);
         return keyOffset(buffer, base, c, lengths) + keyLength(lengths);
     }
 
     static int valueLength(final DirectBuffer buffer, final int c)
     {
-        return valueLength(buffer.getLong(c + CELL_LENGTHS));
+        return valueLength(buffer.getInt(c + CELL_LENGTHS));
     }
 
     // ------------------------------------------------------------------ insert, remove
@@ -297,12 +224,13 @@ final class BucketPage
         final int valueLength)
     {
         final int c = freeCell(buffer, base, tag);
-        buffer.putLong(c + CELL_LENGTHS, lengths(keyLength, valueLength));
+        buffer.putInt(c + CELL_LENGTHS, lengths(keyLength, valueLength));
         final int keyAt;
         if (isInline(keyLength, valueLength))
         {
             buffer.putLong(c + CELL_PAYLOAD, 0L);
             buffer.putLong(c + CELL_PAYLOAD + 8, 0L);
+            buffer.putInt(c + CELL_PAYLOAD + 16, 0);
             keyAt = c + CELL_PAYLOAD;
         }
         else
@@ -330,9 +258,10 @@ final class BucketPage
         final long value)
     {
         final int c = freeCell(buffer, base, tag);
-        buffer.putLong(c + CELL_LENGTHS, LONG_LENGTHS);
+        buffer.putInt(c + CELL_LENGTHS, LONG_LENGTHS);
         buffer.putLong(c + CELL_PAYLOAD, key);
         buffer.putLong(c + CELL_PAYLOAD + Long.BYTES, value);
+        buffer.putInt(c + CELL_PAYLOAD + 2 * Long.BYTES, 0);
         buffer.putLong(c + CELL_TAG, tag);
         buffer.putInt(base + LIVE, buffer.getInt(base + LIVE) + 1);
         return c;
@@ -370,7 +299,7 @@ final class BucketPage
      */
     static boolean resizeInPlace(final MutableDirectBuffer buffer, final int c, final int valueLength)
     {
-        final long lengths = buffer.getLong(c + CELL_LENGTHS);
+        final int lengths = buffer.getInt(c + CELL_LENGTHS);
         final int keyLength = keyLength(lengths);
         final int oldValueLength = valueLength(lengths);
         if (isInline(keyLength, oldValueLength) != isInline(keyLength, valueLength) ||
@@ -378,7 +307,7 @@ final class BucketPage
         {
             return false;
         }
-        buffer.putLong(c + CELL_LENGTHS, lengths(keyLength, valueLength));
+        buffer.putInt(c + CELL_LENGTHS, lengths(keyLength, valueLength));
         return true;
     }
 
@@ -388,7 +317,7 @@ final class BucketPage
      */
     static void remove(final MutableDirectBuffer buffer, final int base, final int c)
     {
-        final long lengths = buffer.getLong(c + CELL_LENGTHS);
+        final int lengths = buffer.getInt(c + CELL_LENGTHS);
         buffer.putInt(base + GARBAGE,
             buffer.getInt(base + GARBAGE) + heapLength(keyLength(lengths), valueLength(lengths)));
         buffer.putInt(base + LIVE, buffer.getInt(base + LIVE) - 1);
@@ -438,7 +367,7 @@ final class BucketPage
             final long tag = source.getLong(c + CELL_TAG);
             if (keeps(tag, keepBit, keepSet))
             {
-                final long lengths = source.getLong(c + CELL_LENGTHS);
+                final int lengths = source.getInt(c + CELL_LENGTHS);
                 entries++;
                 heapBytes += heapLength(keyLength(lengths), valueLength(lengths));
             }
@@ -457,11 +386,11 @@ final class BucketPage
             {
                 continue;
             }
-            final long lengths = source.getLong(c + CELL_LENGTHS);
+            final int lengths = source.getInt(c + CELL_LENGTHS);
             final int keyLength = keyLength(lengths);
             final int valueLength = valueLength(lengths);
             final int n = freeCell(target, targetBase, tag);
-            target.putLong(n + CELL_LENGTHS, lengths);
+            target.putInt(n + CELL_LENGTHS, lengths);
             if (isInline(keyLength, valueLength))
             {
                 target.putBytes(n + CELL_PAYLOAD, source, c + CELL_PAYLOAD, INLINE_BYTES);
@@ -498,26 +427,5 @@ final class BucketPage
     static boolean isLive(final long tag)
     {
         return tag != EMPTY && tag != TOMBSTONE;
-    }
-
-    private static boolean equalBytes(
-        final DirectBuffer a, final int aOffset, final DirectBuffer b, final int bOffset, final int length)
-    {
-        int i = 0;
-        for (; i + 8 <= length; i += 8)
-        {
-            if (a.getLong(aOffset + i) != b.getLong(bOffset + i))
-            {
-                return false;
-            }
-        }
-        for (; i < length; i++)
-        {
-            if (a.getByte(aOffset + i) != b.getByte(bOffset + i))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

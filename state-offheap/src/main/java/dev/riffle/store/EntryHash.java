@@ -1,6 +1,7 @@
 package dev.riffle.store;
 
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * h(k, n): the 32-bit hash that places an entry of state n with key bytes k within its key group's
@@ -19,17 +20,32 @@ final class EntryHash
     {
     }
 
+    /**
+     * @throws IndexOutOfBoundsException if the key is not within the buffer.
+     */
     static int hash(final int stateId, final DirectBuffer key, final int offset, final int length)
+    {
+        key.boundsCheck(offset, length);
+        return hash(stateId, key.byteArray(), key.addressOffset() + offset, length);
+    }
+
+    /**
+     * The same hash of key bytes the caller has bounds-checked.
+     *
+     * @param array   the key's array, or null if {@code address} is a native address.
+     * @param address address of the key (an offset into {@code array} if not null).
+     */
+    static int hash(final int stateId, final byte[] array, final long address, final int length)
     {
         long h = (stateId + 1L) * P1 ^ length;
         int i = 0;
         for (; i + 8 <= length; i += 8)
         {
-            h = Long.rotateLeft(h ^ key.getLong(offset + i) * P2, 31) * P1;
+            h = Long.rotateLeft(h ^ UnsafeApi.getLong(array, address + i) * P2, 31) * P1;
         }
         for (; i < length; i++)
         {
-            h = Long.rotateLeft(h ^ (key.getByte(offset + i) & 0xFFL) * P2, 23) * P1;
+            h = Long.rotateLeft(h ^ (UnsafeApi.getByte(array, address + i) & 0xFFL) * P2, 23) * P1;
         }
         return mix(h);
     }

@@ -32,7 +32,7 @@ final class LongCells
             final long t = UnsafeApi.getLong(c);
             if (t == tag)
             {
-                final long lengths = UnsafeApi.getLong(c + BucketPage.CELL_LENGTHS);
+                final int lengths = UnsafeApi.getInt(c + BucketPage.CELL_LENGTHS);
                 if (lengths == BucketPage.LONG_LENGTHS)
                 {
                     if (UnsafeApi.getLong(c + BucketPage.CELL_PAYLOAD) == key)
@@ -40,11 +40,11 @@ final class LongCells
                         return c;
                     }
                 }
-                else if (BucketPage.keyLength(lengths) == Long.BYTES && !BucketPage.isInline(Long.BYTES,
-                    BucketPage.valueLength(lengths)) &&
-                    UnsafeApi.getLong(page + UnsafeApi.getInt(c + BucketPage.CELL_PAYLOAD)) == key)
+                else if (BucketPage.keyLength(lengths) == Long.BYTES && UnsafeApi.getLong(
+                    BucketPage.isInline(Long.BYTES, BucketPage.valueLength(lengths)) ?
+                    c + BucketPage.CELL_PAYLOAD : page + UnsafeApi.getInt(c + BucketPage.CELL_PAYLOAD)) == key)
                 {
-                    return c; // an 8-byte key with a long value, stored through the byte API
+                    return c; // an 8-byte key with a value of another length, stored through the byte API
                 }
             }
             else if (t == BucketPage.EMPTY)
@@ -64,13 +64,21 @@ final class LongCells
      */
     static long valueAddress(final long cell)
     {
-        final long lengths = UnsafeApi.getLong(cell + BucketPage.CELL_LENGTHS);
+        final int lengths = UnsafeApi.getInt(cell + BucketPage.CELL_LENGTHS);
         if (lengths != BucketPage.LONG_LENGTHS)
         {
             throw new IllegalStateException(
                 "entry holds a " + BucketPage.valueLength(lengths) + "-byte value, not an 8-byte long");
         }
         return cell + BucketPage.CELL_PAYLOAD + Long.BYTES;
+    }
+
+    /**
+     * @return the {@link BucketPage#lengths} of a cell.
+     */
+    static int lengths(final long cell)
+    {
+        return UnsafeApi.getInt(cell + BucketPage.CELL_LENGTHS);
     }
 
     static long get(final long address)

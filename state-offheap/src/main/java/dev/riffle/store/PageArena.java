@@ -33,7 +33,7 @@ final class PageArena implements AutoCloseable
     private final int pagesPerSegmentShift;
     private final int pagesPerSegmentMask;
     private final List<MappedByteBuffer> mapped = new ArrayList<>();
-    private final List<FileChannel> fillChannels = new ArrayList<>();
+    private final List<FileChannel> fillChannels = new ArrayList<>(); // guarded by this
     private volatile UnsafeBuffer[] published = new UnsafeBuffer[0];
     private UnsafeBuffer[] segments = new UnsafeBuffer[0];
     private int pageCount;
@@ -118,8 +118,12 @@ final class PageArena implements AutoCloseable
      * Writes a page's content through the segment's file instead of its mapping: a restore fills many
      * pages at once, and a write(2) into the page cache costs no page fault, where storing through a new
      * shared mapping faults once per 4 KiB (the mapping sees the written bytes: one page cache). The
-     * faults then come one by one as the job touches its state. Writer thread; call
-     * {@link #finishFilling()} when done.
+     * faults then come one by one as the job touches its state. Call {@link #finishFilling()} when done.
+     * <p>
+     * Threading: any threads may fill distinct pages at once, while no page is allocated (the segment
+     * files must exist); the channels are positional, and the one lock guards only their lazy opening.
+     * A filling thread's bytes are in the page cache once this returns; a thread reading them through the
+     * mapping must be ordered after it (e.g. by {@link Thread#join()}).
      *
      * @param page    an allocated page.
      * @param content its bytes from position to limit, written from the page's start.
@@ -127,12 +131,7 @@ final class PageArena implements AutoCloseable
      */
     void fill(final int page, final ByteBuffer content) throws IOException
     {
-        final int segment = page >>> pagesPerSegmentShift;
-        while (fillChannels.size() <= segment)
-        {
-            fillChannels.add(FileChannel.open(segmentFile(fillChannels.size()), StandardOpenOption.WRITE));
-        }
-        final FileChannel channel = fillChannels.get(segment);
+        final FileChannel channel = fillChannel(page >>> pagesPerSegmentShift);
         long position = offset(page);
         while (content.hasRemaining())
         {
@@ -140,12 +139,21 @@ final class PageArena implements AutoCloseable
         }
     }
 
+    private synchronized FileChannel fillChannel(final int segment) throws IOException
+    {
+        while (fillChannels.size() <= segment)
+        {
+            fillChannels.add(FileChannel.open(segmentFile(fillChannels.size()), StandardOpenOption.WRITE));
+        }
+        return fillChannels.get(segment);
+    }
+
     /**
-     * Closes the files {@link #fill} opened.
+     * Closes the files {@link #fill} opened; after every fill has returned.
      *
      * @throws IOException if one cannot be closed.
      */
-    void finishFilling() throws IOException
+    synchronized void finishFilling() throws IOException
     {
         for (final FileChannel channel : fillChannels)
         {

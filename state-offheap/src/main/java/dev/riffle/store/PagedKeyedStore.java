@@ -225,7 +225,7 @@ public final class PagedKeyedStore implements KeyedStore
         {
             final int page = directory.page(index);
             beforeWrite(page);
-            if (LongCells.get(c + BucketPage.CELL_LENGTHS) == BucketPage.LONG_LENGTHS)
+            if (LongCells.lengths(c) == BucketPage.LONG_LENGTHS)
             {
                 LongCells.put(c + BucketPage.CELL_PAYLOAD + Long.BYTES, value);
                 ChangedLines.mark(directory.address(index), layoutSize, c);
@@ -317,7 +317,7 @@ public final class PagedKeyedStore implements KeyedStore
     {
         ChangedLines.mark(buffer, base, layoutSize, base, BucketPage.CELLS);
         ChangedLines.mark(buffer, base, layoutSize, c, BucketPage.CELL_SIZE);
-        final long lengths = buffer.getLong(c + BucketPage.CELL_LENGTHS);
+        final int lengths = buffer.getInt(c + BucketPage.CELL_LENGTHS);
         final int keyLength = BucketPage.keyLength(lengths);
         final int valueLength = BucketPage.valueLength(lengths);
         if (!BucketPage.isInline(keyLength, valueLength))
@@ -396,19 +396,23 @@ public final class PagedKeyedStore implements KeyedStore
     private int findByteKey(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength)
     {
-        final int hash = EntryHash.hash(stateId, key, keyOffset, keyLength);
+        key.boundsCheck(keyOffset, keyLength);
+        final byte[] keyArray = key.byteArray();
+        final long keyAddress = key.addressOffset() + keyOffset;
+        final int hash = EntryHash.hash(stateId, keyArray, keyAddress, keyLength);
         final KeyGroupDirectory directory = directory(keyGroup);
         final int index = directory.index(hash);
         final int page = directory.page(index);
-        final UnsafeBuffer buffer = arena.buffer(page);
         final int base = arena.offset(page);
         foundDirectory = directory;
         foundHash = hash;
         foundPage = page;
-        found = buffer;
+        found = arena.buffer(page);
         foundBase = base;
-        return BucketPage.find(buffer, base, directory.cells(index), BucketPage.tag(hash, stateId), key, keyOffset,
-            keyLength);
+        final long pageAddress = directory.address(index);
+        final long cell = ByteCells.find(pageAddress, directory.cells(index), BucketPage.tag(hash, stateId),
+            keyArray, keyAddress, keyLength);
+        return 0 == cell ? -1 : base + (int)(cell - pageAddress);
     }
 
     private static IllegalStateException notALong(final int valueLength)
@@ -506,7 +510,7 @@ public final class PagedKeyedStore implements KeyedStore
                 final int state = BucketPage.stateOf(tag);
                 if (BucketPage.isLive(tag) && (stateId < 0 || state == stateId))
                 {
-                    final long lengths = buffer.getLong(c + BucketPage.CELL_LENGTHS);
+                    final int lengths = buffer.getInt(c + BucketPage.CELL_LENGTHS);
                     final int keyLength = BucketPage.keyLength(lengths);
                     final int keyAt = BucketPage.keyOffset(buffer, base, c, lengths);
                     visitor.accept(keyGroup, state, buffer, keyAt, keyLength, buffer, keyAt + keyLength,
@@ -536,7 +540,8 @@ public final class PagedKeyedStore implements KeyedStore
     StoreSnapshot snapshot(final long snapshotId, final boolean full)
     {
         final StoreSnapshot previous = activeForWriter;
-        if (null != previous && !previous.isDone())
+        final boolean lineageSettled = null == previous || previous.isDone();
+        if (!lineageSettled)
         {
             // rare (a checkpoint aborted while its snapshot was still written): copy what the previous
             // snapshot still needs, so both can proceed without waiting for its I/O
@@ -544,7 +549,7 @@ public final class PagedKeyedStore implements KeyedStore
         }
         final long snapshotEpoch = ++epoch;
         final StoreSnapshot snapshot = new StoreSnapshot(this, snapshotId, snapshotEpoch,
-            full ? 0 : lastCompletedEpoch, arena.pageCount(), directories.length, stateNames);
+            full ? 0 : lastCompletedEpoch, arena.pageCount(), directories.length, stateNames, lineageSettled);
         activeForWriter = snapshot;
         return snapshot;
     }

@@ -28,10 +28,11 @@ final class StoreManifestFormat
 {
     private static final int MAGIC = 0x52465354; // "RFST"
     /**
-     * 3: pages saved as chains of records ({@link PageRecords}) with a change map in every page; the
-     * pages of versions 1 and 2 are not readable.
+     * 3: pages saved as chains of records ({@link PageRecords}) with a change map in every page;
+     * 4: cells with a 20-byte payload and 16-bit lengths ({@link BucketPage}). Earlier versions' pages
+     * are not readable.
      */
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
 
     private StoreManifestFormat()
     {

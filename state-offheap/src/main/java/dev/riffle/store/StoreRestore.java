@@ -3,14 +3,19 @@ package dev.riffle.store;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Rebuilds a store from snapshots: for all of its key groups, or a sub-range (a job restored at
@@ -19,6 +24,13 @@ import java.util.Map;
  * data file a needed key group refers to must be present with the length its manifest records, and
  * every record read must match its checksum; a bad file fails the restore naming it. (Damage to records
  * no needed page refers to is not looked for.)
+ * <p>
+ * Threading: a restore first plans on the calling thread — it reads the manifests, checks them, opens
+ * the data files and allocates every target page, in the order a single-threaded restore would — then
+ * worker threads rebuild the pages, each taking the next page from a shared list, and the calling thread
+ * builds the directories once they are done. Rebuilding a page is mostly the kernel's work (reading the
+ * records, allocating page cache for the written page) and copies, so a second thread shortens it,
+ * where allocation and directories are cheap.
  */
 public final class StoreRestore
 {
@@ -32,11 +44,38 @@ public final class StoreRestore
     {
     }
 
+    /**
+     * The data files of one source, opened and checked while planning; shared by the workers (positional
+     * reads of a {@link FileChannel} are safe from several threads).
+     */
+    private record DataFiles(Path directory, Map<String, FileChannel> channels)
+    {
+    }
+
+    /**
+     * One page to rebuild: the target page, allocated while planning, and its chain of records.
+     */
+    private record PageTask(int page, PageRef[] chain, DataFiles files)
+    {
+    }
+
+    private static final AtomicInteger WORKER_NUMBER = new AtomicInteger();
+
     private StoreRestore()
     {
     }
 
     /**
+     * @return worker threads of a restore by default: two, or one on a single-processor machine.
+     */
+    public static int defaultThreads()
+    {
+        return Math.min(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Restores with {@link #defaultThreads()} worker threads.
+     *
      * @param workDirectory directory for the new store's pages.
      * @param firstKeyGroup first key group of the new store.
      * @param lastKeyGroup  last key group of the new store.
@@ -45,6 +84,7 @@ public final class StoreRestore
      * @return the restored store; key groups no source covers are empty.
      * @throws CorruptSnapshotException naming a missing, truncated or damaged file.
      * @throws IOException              on another read failure, or mismatching snapshots.
+     * @see #restore(Path, int, int, StoreOptions, List, int)
      */
     public static PagedKeyedStore restore(
         final Path workDirectory,
@@ -53,18 +93,72 @@ public final class StoreRestore
         final StoreOptions options,
         final List<Source> sources) throws IOException
     {
+        return restore(workDirectory, firstKeyGroup, lastKeyGroup, options, sources, defaultThreads());
+    }
+
+    /**
+     * Rebuilds the pages on {@code threads} daemon threads named {@code riffle-restore-N} (fewer if there
+     * are fewer pages); the calling thread waits for them. When this returns, normally or by an exception,
+     * no worker is running. A worker's failure stops the others after their current page and is thrown
+     * here as it was raised (same exception, so a {@link CorruptSnapshotException} still names its file);
+     * the new store is then closed.
+     *
+     * @param workDirectory directory for the new store's pages.
+     * @param firstKeyGroup first key group of the new store.
+     * @param lastKeyGroup  last key group of the new store.
+     * @param options       page sizing; the page size must match the snapshots'.
+     * @param sources       snapshots; their key groups outside the range are skipped.
+     * @param threads       worker threads, at least 1.
+     * @return the restored store, for use by the calling thread; key groups no source covers are empty.
+     * @throws CorruptSnapshotException naming a missing, truncated or damaged file.
+     * @throws java.io.InterruptedIOException if the calling thread is interrupted while waiting (the
+     *                                        workers are stopped and waited for first; the interrupt
+     *                                        status is kept).
+     * @throws IOException              on another read failure, or mismatching snapshots.
+     */
+    public static PagedKeyedStore restore(
+        final Path workDirectory,
+        final int firstKeyGroup,
+        final int lastKeyGroup,
+        final StoreOptions options,
+        final List<Source> sources,
+        final int threads) throws IOException
+    {
+        if (threads < 1)
+        {
+            throw new IllegalArgumentException("threads must be at least 1: " + threads);
+        }
         final PagedKeyedStore store = new PagedKeyedStore(workDirectory, firstKeyGroup, lastKeyGroup, options);
         try
         {
-            for (final Source source : sources)
+            final int[][] directories = new int[store.directories.length][];
+            final List<PageTask> tasks = new ArrayList<>();
+            final List<FileChannel> opened = new ArrayList<>();
+            try
             {
-                load(store, source, options);
+                for (final Source source : sources)
+                {
+                    plan(store, source, options, directories, tasks, opened);
+                }
+                rebuildPages(store.arena, options.pageSize(), tasks.toArray(new PageTask[0]), threads);
             }
-            for (int i = 0; i < store.directories.length; i++)
+            finally
             {
-                if (null == store.directories[i])
+                // the workers are done (or were never started): nothing uses the files any more
+                closeAll(opened);
+                store.arena.finishFilling();
+            }
+            for (int i = 0; i < directories.length; i++)
+            {
+                if (null == directories[i])
                 {
                     store.directories[i] = store.newDirectory(i);
+                }
+                else
+                {
+                    // reads the rebuilt pages' headers through the mapping: the workers have been joined
+                    store.directories[i] = new KeyGroupDirectory(i, directories[i]);
+                    store.directories[i].refresh(store.arena);
                 }
             }
             return store;
@@ -76,8 +170,22 @@ public final class StoreRestore
         }
     }
 
-    private static void load(final PagedKeyedStore store, final Source source, final StoreOptions options)
-        throws IOException
+    /**
+     * Checks one source, opens the data files its needed key groups refer to and allocates their target
+     * pages (a chain shared by several directory entries is one page, rebuilt once); calling thread only,
+     * as page allocation is not thread-safe.
+     *
+     * @param directories per key group of the store, its directory's page ids once planned.
+     * @param tasks       the pages to rebuild, appended to.
+     * @param opened      every channel opened, appended to, for the caller to close.
+     */
+    private static void plan(
+        final PagedKeyedStore store,
+        final Source source,
+        final StoreOptions options,
+        final int[][] directories,
+        final List<PageTask> tasks,
+        final List<FileChannel> opened) throws IOException
     {
         final StoreManifest manifest = StoreManifestFormat.read(source.manifest());
         if (manifest.pageSize() != options.pageSize())
@@ -104,60 +212,181 @@ public final class StoreRestore
         {
             files.put(file.name(), file);
         }
-        final Map<String, FileChannel> open = new HashMap<>();
-        final PageRecords.Reader reader = new PageRecords.Reader(options.pageSize());
-        final UnsafeBuffer page = new UnsafeBuffer(ByteBuffer.allocateDirect(options.pageSize()));
-        final int layoutSize = ChangedLines.layoutSize(options.pageSize());
+        final DataFiles dataFiles = new DataFiles(source.dataDirectory(), new HashMap<>());
+        for (final StoreManifest.KeyGroupPages group : manifest.keyGroups())
+        {
+            final int index = group.keyGroup() - store.firstKeyGroup;
+            if (group.keyGroup() < store.firstKeyGroup || group.keyGroup() > store.lastKeyGroup)
+            {
+                continue;
+            }
+            if (null != directories[index])
+            {
+                throw new IOException("key group " + group.keyGroup() + " is in two snapshots");
+            }
+            final Map<PageRef[], Integer> loaded = new IdentityHashMap<>();
+            final int[] directory = new int[group.pages().length];
+            for (int d = 0; d < directory.length; d++)
+            {
+                final PageRef[] chain = group.pages()[d];
+                Integer target = loaded.get(chain);
+                if (null == target)
+                {
+                    for (final PageRef ref : chain)
+                    {
+                        if (!dataFiles.channels().containsKey(ref.file()))
+                        {
+                            final FileChannel channel =
+                                openChecked(source.dataDirectory().resolve(ref.file()), files.get(ref.file()));
+                            opened.add(channel);
+                            dataFiles.channels().put(ref.file(), channel);
+                        }
+                    }
+                    target = store.restoredPage();
+                    tasks.add(new PageTask(target, chain, dataFiles));
+                    loaded.put(chain, target);
+                }
+                directory[d] = target;
+            }
+            directories[index] = directory;
+        }
+    }
+
+    /**
+     * Rebuilds the pages on up to {@code threads} workers and waits for them all.
+     * <p>
+     * Memory ordering: {@link Thread#start()} happens-before everything the worker does, so it sees the
+     * task list, the open channels and the arena's segments as planned. The page bytes themselves go
+     * through the segment files' page cache by write(2), which the store's shared mappings see (one page
+     * cache); {@link Thread#join()} makes each worker's completed writes — and any failure it recorded —
+     * happen-before what the calling thread does next (building the directories from the pages' headers,
+     * handing the store to its caller).
+     */
+    private static void rebuildPages(final PageArena arena, final int pageSize, final PageTask[] tasks,
+        final int threads) throws IOException
+    {
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread[] workers = new Thread[Math.min(threads, tasks.length)];
         try
         {
-            for (final StoreManifest.KeyGroupPages group : manifest.keyGroups())
+            for (int i = 0; i < workers.length; i++)
             {
-                final int index = group.keyGroup() - store.firstKeyGroup;
-                if (group.keyGroup() < store.firstKeyGroup || group.keyGroup() > store.lastKeyGroup)
-                {
-                    continue;
-                }
-                if (null != store.directories[index])
-                {
-                    throw new IOException("key group " + group.keyGroup() + " is in two snapshots");
-                }
-                final Map<PageRef[], Integer> loaded = new java.util.IdentityHashMap<>();
-                final int[] directory = new int[group.pages().length];
-                for (int d = 0; d < directory.length; d++)
-                {
-                    final PageRef[] chain = group.pages()[d];
-                    Integer target = loaded.get(chain);
-                    if (null == target)
-                    {
-                        target = store.restoredPage();
-                        for (int r = 0; r < chain.length; r++)
-                        {
-                            final PageRef ref = chain[r];
-                            final Path path = source.dataDirectory().resolve(ref.file());
-                            FileChannel channel = open.get(ref.file());
-                            if (null == channel)
-                            {
-                                channel = openChecked(path, files.get(ref.file()));
-                                open.put(ref.file(), channel);
-                            }
-                            reader.apply(channel, path, ref.offset(), 0 == r, page, 0);
-                        }
-                        store.arena.fill(target, page.byteBuffer().duplicate().clear().limit(layoutSize));
-                        loaded.put(chain, target);
-                    }
-                    directory[d] = target;
-                }
-                store.directories[index] = new KeyGroupDirectory(index, directory);
-                store.directories[index].refresh(store.arena);
+                workers[i] = new Thread(() -> rebuild(arena, pageSize, tasks, next, failure),
+                    "riffle-restore-" + WORKER_NUMBER.incrementAndGet());
+                workers[i].setDaemon(true);
+                workers[i].start();
             }
         }
-        finally
+        catch (final RuntimeException | Error ex)
         {
-            store.arena.finishFilling();
-            for (final FileChannel channel : open.values())
+            // e.g. no native thread could be created: stop those that were
+            failure.compareAndSet(null, ex);
+        }
+        if (joinAll(workers, failure))
+        {
+            Thread.currentThread().interrupt();
+        }
+        final Throwable ex = failure.get();
+        if (ex instanceof IOException io)
+        {
+            throw io;
+        }
+        if (ex instanceof RuntimeException runtime)
+        {
+            throw runtime;
+        }
+        if (ex instanceof Error error)
+        {
+            throw error;
+        }
+    }
+
+    /**
+     * A worker: rebuilds the next page of the list, with its own reader and scratch page, until the list
+     * is done or a worker has failed; records its own failure, first one wins.
+     */
+    private static void rebuild(final PageArena arena, final int pageSize, final PageTask[] tasks,
+        final AtomicInteger next, final AtomicReference<Throwable> failure)
+    {
+        try
+        {
+            final PageRecords.Reader reader = new PageRecords.Reader(pageSize);
+            final UnsafeBuffer page = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
+            final ByteBuffer content = page.byteBuffer().duplicate();
+            final int layoutSize = ChangedLines.layoutSize(pageSize);
+            int i;
+            while (null == failure.get() && (i = next.getAndIncrement()) < tasks.length)
+            {
+                final PageTask task = tasks[i];
+                final PageRef[] chain = task.chain();
+                for (int r = 0; r < chain.length; r++)
+                {
+                    final PageRef ref = chain[r];
+                    reader.apply(task.files().channels().get(ref.file()), task.files().directory().resolve(ref.file()),
+                        ref.offset(), 0 == r, page, 0);
+                }
+                arena.fill(task.page(), content.clear().limit(layoutSize));
+            }
+        }
+        catch (final Throwable ex)
+        {
+            failure.compareAndSet(null, ex);
+        }
+    }
+
+    /**
+     * Waits for every worker, even if interrupted: the store must not be closed or handed out while one
+     * still writes to it. The first interrupt stops the workers after their current page.
+     *
+     * @return whether the calling thread was interrupted.
+     */
+    private static boolean joinAll(final Thread[] workers, final AtomicReference<Throwable> failure)
+    {
+        boolean interrupted = false;
+        for (final Thread worker : workers)
+        {
+            while (null != worker)
+            {
+                try
+                {
+                    worker.join();
+                    break;
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                    failure.compareAndSet(null, new InterruptedIOException("restore interrupted"));
+                }
+            }
+        }
+        return interrupted;
+    }
+
+    private static void closeAll(final List<FileChannel> channels) throws IOException
+    {
+        IOException failure = null;
+        for (final FileChannel channel : channels)
+        {
+            try
             {
                 channel.close();
             }
+            catch (final IOException ex)
+            {
+                if (null == failure)
+                {
+                    failure = ex;
+                }
+                else
+                {
+                    failure.addSuppressed(ex);
+                }
+            }
+        }
+        if (null != failure)
+        {
+            throw failure;
         }
     }
 

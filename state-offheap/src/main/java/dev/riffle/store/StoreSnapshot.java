@@ -38,6 +38,11 @@ public final class StoreSnapshot
     /** Page ids of every key group's directory, as captured (lazily; see {@link #captureDirectory}). */
     private final int[][] directories;
     private final List<String> stateNames;
+    /**
+     * No earlier snapshot was being written when this one started, so the lineage stays as it is until
+     * this one completes, and the writer may read it to copy only a delta page's changed lines.
+     */
+    private final boolean lineageSettled;
     private volatile boolean done;
     private final java.util.concurrent.ConcurrentHashMap<Integer, UnsafeBuffer> copies =
         new java.util.concurrent.ConcurrentHashMap<>();
@@ -53,9 +58,11 @@ public final class StoreSnapshot
         final long baseEpoch,
         final int pageLimit,
         final int keyGroups,
-        final List<String> stateNames)
+        final List<String> stateNames,
+        final boolean lineageSettled)
     {
         this.store = store;
+        this.lineageSettled = lineageSettled;
         this.snapshotId = snapshotId;
         this.epoch = epoch;
         this.baseEpoch = baseEpoch;
@@ -160,7 +167,13 @@ public final class StoreSnapshot
                 if (needsSave(page))
                 {
                     final UnsafeBuffer copy = store.copyPool.take();
-                    saveInto(page, store.arena.buffer(page), copy, false);
+                    final UnsafeBuffer live = store.arena.buffer(page);
+                    // a page that goes out as a delta needs only its changed lines: the task thread copies
+                    // those, not the whole page; the decision reads the lineage, which no thread changes
+                    // until this snapshot completes, and the snapshot thread repeats it on the copy
+                    final boolean delta = lineageSettled &&
+                        deltaLines(page, captures.cleared(page), live, store.arena.offset(page)) >= 0;
+                    saveInto(page, live, copy, delta);
                     copies.put(page, copy);
                 }
                 captures.releaseCapture(page, epoch);
@@ -342,7 +355,8 @@ public final class StoreSnapshot
     /**
      * Whether a changed page goes out as a delta: its map counts from the last record of its saved chain
      * ({@code since}), the chain is under its limit, at most a quarter of the lines changed and the
-     * chain's deltas stay under half a page. Snapshot thread (the lineage is its).
+     * chain's deltas stay under half a page. Snapshot thread, or the writer while {@link #lineageSettled}
+     * (the lineage changes only when a snapshot completes): both decide alike for the same page.
      *
      * @param since epoch the page's map counts from.
      * @param map   buffer holding the page (live or a copy) whose map is read.

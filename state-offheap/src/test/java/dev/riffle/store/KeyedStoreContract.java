@@ -92,6 +92,27 @@ public abstract class KeyedStoreContract
     }
 
     @Test
+    void longFastPathsFindAnEightByteKeyWhateverItsValueLength()
+    {
+        final int state = store.registerState("long-key-other-values");
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[Long.BYTES]);
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[40]);
+        for (final int valueLength : new int[]{0, 4, 12, 13, 40})
+        {
+            final long k = 1000 + valueLength;
+            key.putLong(0, k);
+            store.put(FIRST, state, key, 0, Long.BYTES, value, 0, valueLength);
+            assertThrows(IllegalStateException.class, () -> store.getLong(FIRST, state, k, 0),
+                "a " + valueLength + "-byte value is there, not absent");
+            store.putLong(FIRST, state, k, valueLength);
+            assertEquals(valueLength, store.getLong(FIRST, state, k, -1));
+            assertEquals(Long.BYTES, store.get(FIRST, state, key, 0, Long.BYTES).length(), "replaced, not added");
+            assertTrue(store.removeLong(FIRST, state, k));
+            assertNull(store.get(FIRST, state, key, 0, Long.BYTES), "no second entry left behind");
+        }
+    }
+
+    @Test
     void intAndDoubleValuesLiveInTheSameEightBytes()
     {
         final int ints = store.registerState("ints");

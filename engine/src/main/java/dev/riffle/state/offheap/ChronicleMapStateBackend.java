@@ -3,6 +3,7 @@ package dev.riffle.state.offheap;
 import dev.riffle.state.KeyGroupRange;
 import dev.riffle.state.KeyedStateBackend;
 import dev.riffle.state.StateBackend;
+import dev.riffle.state.TemporaryStateDirectory;
 import dev.riffle.state.snapshot.CheckpointFiles;
 
 import java.io.IOException;
@@ -27,7 +28,7 @@ public final class ChronicleMapStateBackend implements StateBackend
     {
         try
         {
-            this.directory = null == stateDirectory ? Files.createTempDirectory("riffle-chronicle-") :
+            this.directory = null == stateDirectory ? TemporaryStateDirectory.create("riffle-chronicle-") :
                 Files.createDirectories(stateDirectory.resolve("job-" + UUID.randomUUID()));
         }
         catch (final IOException ex)

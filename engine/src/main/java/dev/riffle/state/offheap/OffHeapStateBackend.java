@@ -3,6 +3,7 @@ package dev.riffle.state.offheap;
 import dev.riffle.state.KeyGroupRange;
 import dev.riffle.state.KeyedStateBackend;
 import dev.riffle.state.StateBackend;
+import dev.riffle.state.TemporaryStateDirectory;
 import dev.riffle.state.snapshot.CheckpointFiles;
 import dev.riffle.store.StoreOptions;
 
@@ -16,7 +17,9 @@ import java.util.UUID;
  * Keyed state off the Java heap in memory-mapped pages ({@link dev.riffle.store.PagedKeyedStore}):
  * no GC pressure from state, state larger than RAM, O(1) copy-on-write snapshots that write only the
  * pages changed since the previous checkpoint. Each operator instance gets its own store under the
- * state directory (a temporary directory deleted on close when none is configured).
+ * state directory; when none is configured, under a temporary one deleted on close, in shared memory
+ * where the machine has it ({@link TemporaryStateDirectory}: no writeback of the working pages to a
+ * disk).
  */
 public final class OffHeapStateBackend implements StateBackend
 {
@@ -25,7 +28,8 @@ public final class OffHeapStateBackend implements StateBackend
     private final StoreOptions options;
 
     /**
-     * @param stateDirectory where stores' pages go, or null for a temporary directory.
+     * @param stateDirectory where stores' pages go, or null for a temporary directory
+     *                       ({@link TemporaryStateDirectory}).
      * @param options        page sizing.
      */
     public OffHeapStateBackend(final Path stateDirectory, final StoreOptions options)
@@ -33,7 +37,7 @@ public final class OffHeapStateBackend implements StateBackend
         try
         {
             this.temporary = null == stateDirectory;
-            this.directory = temporary ? Files.createTempDirectory("riffle-state-") :
+            this.directory = temporary ? TemporaryStateDirectory.create("riffle-state-") :
                 Files.createDirectories(stateDirectory).resolve("job-" + UUID.randomUUID());
             Files.createDirectories(directory);
         }

@@ -1,0 +1,90 @@
+package dev.riffle.store;
+
+import org.agrona.UnsafeApi;
+
+/**
+ * The byte-key lookup of {@link BucketPage} on raw addresses, the counterpart of {@link LongCells} for
+ * keys of any length: the caller checks the key's bounds once, then the probe reads cells and compares
+ * key bytes with plain loads, eight at a time. A key of up to 12 bytes with a long value is inline in
+ * its cell, so a String → count lookup touches one cache line of the page. Writer thread only.
+ */
+final class ByteCells
+{
+    private ByteCells()
+    {
+    }
+
+    /**
+     * @param page       address of the page.
+     * @param cellCount  its cell count.
+     * @param tag        {@link BucketPage#tag} of the key's hash and state.
+     * @param keyArray   the key's array, or null if {@code keyAddress} is a native address.
+     * @param keyAddress address of the key's first byte (an offset into {@code keyArray} if not null).
+     * @param keyLength  the key's length.
+     * @return address of the key's cell, or 0 if absent.
+     */
+    static long find(final long page, final int cellCount, final long tag, final byte[] keyArray,
+        final long keyAddress, final int keyLength)
+    {
+        int i = (int)(((tag & 0xFFFF_FFFFL) * cellCount) >>> 32);
+        while (true)
+        {
+            final long c = page + BucketPage.CELLS + ((long)i << BucketPage.CELL_SHIFT);
+            final long t = UnsafeApi.getLong(c);
+            if (t == tag)
+            {
+                final int lengths = UnsafeApi.getInt(c + BucketPage.CELL_LENGTHS);
+                if (BucketPage.keyLength(lengths) == keyLength &&
+                    equal(keyAddress(page, c, lengths), keyArray, keyAddress, keyLength))
+                {
+                    return c;
+                }
+            }
+            else if (t == BucketPage.EMPTY)
+            {
+                return 0;
+            }
+            if (++i == cellCount)
+            {
+                i = 0;
+            }
+        }
+    }
+
+    /**
+     * @return address of the key bytes of the entry in cell {@code c} of {@code page}.
+     */
+    static long keyAddress(final long page, final long c, final int lengths)
+    {
+        return BucketPage.isInline(BucketPage.keyLength(lengths), BucketPage.valueLength(lengths)) ?
+            c + BucketPage.CELL_PAYLOAD : page + UnsafeApi.getInt(c + BucketPage.CELL_PAYLOAD);
+    }
+
+    private static boolean equal(final long stored, final byte[] keyArray, final long keyAddress, final int length)
+    {
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        {
+            if (UnsafeApi.getLong(stored + i) != UnsafeApi.getLong(keyArray, keyAddress + i))
+            {
+                return false;
+            }
+        }
+        if (i + Integer.BYTES <= length)
+        {
+            if (UnsafeApi.getInt(stored + i) != UnsafeApi.getInt(keyArray, keyAddress + i))
+            {
+                return false;
+            }
+            i += Integer.BYTES;
+        }
+        for (; i < length; i++)
+        {
+            if (UnsafeApi.getByte(stored + i) != UnsafeApi.getByte(keyArray, keyAddress + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
