@@ -1,5 +1,6 @@
 package dev.riffle.benchmarks;
 
+import dev.riffle.state.TemporaryStateDirectory;
 import dev.riffle.store.PagedKeyedStore;
 import dev.riffle.store.SnapshotResult;
 import dev.riffle.store.StoreOptions;
@@ -19,7 +20,9 @@ import java.util.stream.Stream;
  * snapshot, then rounds of "update 1 % of the keys uniformly at random, snapshot": the synchronous
  * {@code snapshot()} time (what the task thread pays), the asynchronous write time, the bytes written
  * and how many pages went out as deltas; then the time to restore the last snapshot into a new store (the
- * state part of recovery).
+ * state part of recovery). The live and the restored store's pages go where the engine puts state by
+ * default ({@link TemporaryStateDirectory}: {@code /dev/shm} where there is one), the snapshots to
+ * {@code java.io.tmpdir} (a disk, as checkpoints).
  * <p>
  * {@code snapshot()} is first run 20,000 times on a one-page store (written to {@code /dev/shm} when it
  * exists) so that it is measured compiled, as in a job that has been checkpointing for a while; the
@@ -45,6 +48,8 @@ public final class StoreCheckpointHarness
     public static void main(final String[] args) throws Exception
     {
         warmUp();
+        System.out.printf("live and restored pages in %s (the engine's default), snapshots in %s%n",
+            TemporaryStateDirectory.root(), System.getProperty("java.io.tmpdir"));
         System.out.println("| entries | mapped | snapshot() min / median / max | async write (median) | " +
             "bytes written (median) | of full | deltas / pages written | restore |");
         System.out.println("|---|---|---|---|---|---|---|---|");
@@ -75,7 +80,8 @@ public final class StoreCheckpointHarness
     {
         final Path dir = Files.createTempDirectory("riffle-store-harness-");
         final Path data = Files.createDirectories(dir.resolve("data"));
-        final PagedKeyedStore store = PagedKeyedStore.create(dir.resolve("work"), 0, KEY_GROUPS - 1, StoreOptions.DEFAULT);
+        final Path work = Files.createTempDirectory(TemporaryStateDirectory.root(), "riffle-store-harness-work-");
+        final PagedKeyedStore store = PagedKeyedStore.create(work.resolve("live"), 0, KEY_GROUPS - 1, StoreOptions.DEFAULT);
         final int state = store.registerState("v");
         for (long k = 0; k < entries; k++)
         {
@@ -104,7 +110,7 @@ public final class StoreCheckpointHarness
         }
 
         final long start = System.nanoTime();
-        final PagedKeyedStore restored = StoreRestore.restore(dir.resolve("restored"), 0, KEY_GROUPS - 1,
+        final PagedKeyedStore restored = StoreRestore.restore(work.resolve("restored"), 0, KEY_GROUPS - 1,
             StoreOptions.DEFAULT, List.of(new StoreRestore.Source(last.manifest(), data)));
         final long restoreNanos = System.nanoTime() - start;
         for (long k = 0; k < entries; k += 9_973)
@@ -126,6 +132,7 @@ public final class StoreCheckpointHarness
         restored.close();
         store.close();
         delete(dir);
+        delete(work);
     }
 
     private static void delete(final Path dir) throws Exception

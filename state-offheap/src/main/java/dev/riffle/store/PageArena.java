@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Fixed-size pages in memory-mapped segment files: the only place entries live. The arena grows a
@@ -37,6 +38,7 @@ final class PageArena implements AutoCloseable
     private volatile UnsafeBuffer[] published = new UnsafeBuffer[0];
     private UnsafeBuffer[] segments = new UnsafeBuffer[0];
     private int pageCount;
+    private final LongSupplier usableSpace;
 
     /**
      * @param directory       where segment files go; created; files are deleted on close.
@@ -44,6 +46,16 @@ final class PageArena implements AutoCloseable
      * @param pagesPerSegment pages per segment file, a power of two.
      */
     PageArena(final Path directory, final int pageSize, final int pagesPerSegment) throws IOException
+    {
+        this(directory, pageSize, pagesPerSegment, null);
+    }
+
+    /**
+     * @param usableSpace free bytes of the directory's file system, or null to ask the file system (tests
+     *                    pass their own).
+     */
+    PageArena(final Path directory, final int pageSize, final int pagesPerSegment, final LongSupplier usableSpace)
+        throws IOException
     {
         if (Integer.bitCount(pageSize) != 1 || pageSize < 4096 || Integer.bitCount(pagesPerSegment) != 1)
         {
@@ -59,6 +71,19 @@ final class PageArena implements AutoCloseable
         this.pageShift = Integer.numberOfTrailingZeros(pageSize);
         this.pagesPerSegmentShift = Integer.numberOfTrailingZeros(pagesPerSegment);
         this.pagesPerSegmentMask = pagesPerSegment - 1;
+        this.usableSpace = null != usableSpace ? usableSpace : () -> usableSpace(this.directory);
+    }
+
+    private static long usableSpace(final Path directory)
+    {
+        try
+        {
+            return Files.getFileStore(directory).getUsableSpace();
+        }
+        catch (final IOException ex)
+        {
+            return Long.MAX_VALUE; // the file system cannot say: the check below cannot help either
+        }
     }
 
     int pageSize()
@@ -167,11 +192,27 @@ final class PageArena implements AutoCloseable
         return directory.resolve("segment-" + segment + ".pages");
     }
 
+    /**
+     * Maps one more segment file, after checking that its file system has room for it: the file is
+     * sparse (no blocks reserved), and a store through the mapping to a page the file system cannot
+     * back kills the JVM with SIGBUS. The check makes that an exception in the common case, a file
+     * system filling up with state; it cannot cover space taken by others after it.
+     *
+     * @throws IllegalStateException if the file system has less free space than a segment.
+     */
     private void addSegment()
     {
         final UnsafeBuffer[] current = segments;
         final File file = segmentFile(current.length).toFile();
         final long length = (long)pageSize << pagesPerSegmentShift;
+        final long free = usableSpace.getAsLong();
+        if (free < length)
+        {
+            throw new IllegalStateException("the state directory " + directory + " has " + (free >> 20) +
+                " MiB free, less than the " + (length >> 20) + " MiB a new segment of pages may use: writing " +
+                "state into a full file system would crash the JVM (SIGBUS); configure a state directory " +
+                "with more room");
+        }
         final MappedByteBuffer buffer = IoUtil.mapNewFile(file, length, false);
         mapped.add(buffer);
         final UnsafeBuffer[] grown = java.util.Arrays.copyOf(current, current.length + 1);

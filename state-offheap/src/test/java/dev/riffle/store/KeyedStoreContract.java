@@ -161,6 +161,23 @@ public abstract class KeyedStoreContract
     }
 
     @Test
+    void byteKeysAreFoundWhereverTheirBytesLive()
+    {
+        final int state = store.registerState("key-placement");
+        final byte[] word = "placement".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        final UnsafeBuffer onHeap = new UnsafeBuffer(new byte[32]);
+        final UnsafeBuffer offHeap = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(32));
+        onHeap.putBytes(3, word);
+        offHeap.putBytes(17, word);
+        assertEquals(1, store.addLong(FIRST, state, onHeap, 3, word.length, 1));
+        assertEquals(2, store.addLong(FIRST, state, offHeap, 17, word.length, 1), "same key, off heap");
+        assertEquals(2, store.getLong(FIRST, state, new UnsafeBuffer(word), 0, word.length, -1));
+        assertEquals(-1, store.getLong(FIRST, state, offHeap, 17, word.length - 1, -1), "a prefix is another key");
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> store.getLong(FIRST, state, offHeap, 30, word.length, -1), "key beyond its buffer");
+    }
+
+    @Test
     void valuesFromZeroBytesToManyKiBAreStoredReplacedAndRemoved()
     {
         final int state = store.registerState("bytes");
