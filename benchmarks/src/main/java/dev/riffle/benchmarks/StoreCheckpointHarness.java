@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * <p>
  * {@code snapshot()} is first run 20,000 times on a one-page store (written to {@code /dev/shm} when it
  * exists) so that it is measured compiled, as in a job that has been checkpointing for a while; the
- * first, interpreted calls of a fresh JVM cost tens of microseconds more.
+ * first, interpreted calls of a fresh JVM cost tens of microseconds more. Each store then runs
+ * {@value #FIRST_ROUNDS} rounds before the {@value #ROUNDS} measured ones (printed apart).
  * <p>
  * Run: {@code java -Xmx2g --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar
  * dev.riffle.benchmarks.StoreCheckpointHarness 1000000 10000000 50000000}
@@ -35,6 +36,12 @@ public final class StoreCheckpointHarness
 {
     private static final int KEY_GROUPS = 128;
     private static final int ROUNDS = 5;
+    /**
+     * Rounds run on each store before the measured ones: the JIT recompiles the snapshot paths on a
+     * large store's first snapshots (tens of microseconds for the first two or three calls), which a
+     * job checkpointing every few seconds is past within a minute. Their figures are printed apart.
+     */
+    private static final int FIRST_ROUNDS = 3;
     private static final int WARM_UP_SNAPSHOTS = 20_000;
 
     private StoreCheckpointHarness()
@@ -51,8 +58,9 @@ public final class StoreCheckpointHarness
         System.out.printf("live and restored pages in %s (the engine's default), snapshots in %s%n",
             TemporaryStateDirectory.root(), System.getProperty("java.io.tmpdir"));
         System.out.println("| entries | mapped | snapshot() min / median / max | async write (median) | " +
-            "bytes written (median) | of full | deltas / pages written | restore |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+            "bytes written (median) | of full | deltas / pages written | restore | first " + FIRST_ROUNDS +
+            " snapshot() (not counted) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (final String arg : args.length == 0 ? new String[]{"1000000", "10000000"} : args)
         {
             run(Long.parseLong(arg));
@@ -92,8 +100,9 @@ public final class StoreCheckpointHarness
         final long[] syncNanos = new long[ROUNDS];
         final long[] writeNanos = new long[ROUNDS];
         final long[] bytes = new long[ROUNDS];
+        final StringBuilder first = new StringBuilder();
         SnapshotResult last = full;
-        for (int round = 0; round < ROUNDS; round++)
+        for (int round = -FIRST_ROUNDS; round < ROUNDS; round++)
         {
             for (long i = 0; i < entries / 100; i++)
             {
@@ -101,9 +110,14 @@ public final class StoreCheckpointHarness
                 store.addLong((int)(k & (KEY_GROUPS - 1)), state, k, 1);
             }
             final long start = System.nanoTime();
-            final StoreSnapshot snapshot = store.snapshot(round + 2);
+            final StoreSnapshot snapshot = store.snapshot(round + FIRST_ROUNDS + 2);
             final long synced = System.nanoTime();
-            last = snapshot.write(dir.resolve("m" + (round + 2)), data, "s");
+            last = snapshot.write(dir.resolve("m" + (round + FIRST_ROUNDS + 2)), data, "s");
+            if (round < 0)
+            {
+                first.append(String.format("%.1f µs ", (synced - start) / 1e3));
+                continue;
+            }
             syncNanos[round] = synced - start;
             writeNanos[round] = System.nanoTime() - synced;
             bytes[round] = last.bytesWritten();
@@ -124,11 +138,11 @@ public final class StoreCheckpointHarness
         Arrays.sort(syncNanos);
         Arrays.sort(writeNanos);
         Arrays.sort(bytes);
-        System.out.printf("| %,d | %,d MB | %.1f / %.1f / %.1f µs | %.0f ms | %,d MB | %.1f %% | %,d / %,d | %.0f ms |%n",
+        System.out.printf("| %,d | %,d MB | %.1f / %.1f / %.1f µs | %.0f ms | %,d MB | %.1f %% | %,d / %,d | %.0f ms | %s|%n",
             entries, store.mappedBytes() >> 20, syncNanos[0] / 1e3, syncNanos[ROUNDS / 2] / 1e3,
             syncNanos[ROUNDS - 1] / 1e3, writeNanos[ROUNDS / 2] / 1e6, bytes[ROUNDS / 2] >> 20,
             100.0 * bytes[ROUNDS / 2] / full.bytesWritten(), last.deltasWritten(), last.pagesWritten(),
-            restoreNanos / 1e6);
+            restoreNanos / 1e6, first);
         restored.close();
         store.close();
         delete(dir);

@@ -74,6 +74,7 @@ public final class PagedKeyedStore implements KeyedStore
     long epoch;
     /** Written by the snapshot thread when a snapshot completes (volatile store), read by the writer. */
     private volatile long lastCompletedEpoch;
+    /** The latest snapshot started, or {@link StoreSnapshot#none} (never null); writer thread. */
     private StoreSnapshot activeForWriter;
 
     PagedKeyedStore(final Path workDirectory, final int firstKeyGroup, final int lastKeyGroup, final StoreOptions options)
@@ -96,6 +97,7 @@ public final class PagedKeyedStore implements KeyedStore
         this.directoryChanged = new long[directories.length];
         this.copyPool = new CopyPool(pageSize);
         this.snapshots = new SnapshotService(this);
+        this.activeForWriter = StoreSnapshot.none(this, directories.length);
     }
 
     /**
@@ -540,7 +542,7 @@ public final class PagedKeyedStore implements KeyedStore
     StoreSnapshot snapshot(final long snapshotId, final boolean full)
     {
         final StoreSnapshot previous = activeForWriter;
-        final boolean lineageSettled = null == previous || previous.isDone();
+        final boolean lineageSettled = previous.isDone();
         if (!lineageSettled)
         {
             // rare (a checkpoint aborted while its snapshot was still written): copy what the previous
@@ -586,7 +588,7 @@ public final class PagedKeyedStore implements KeyedStore
             return;
         }
         final StoreSnapshot snapshot = activeForWriter;
-        if (null != snapshot && page < snapshot.pageLimit)
+        if (page < snapshot.pageLimit)
         {
             snapshot.captureForWriter(page);
         }
@@ -674,11 +676,7 @@ public final class PagedKeyedStore implements KeyedStore
         {
             return;
         }
-        final StoreSnapshot snapshot = activeForWriter;
-        if (null != snapshot)
-        {
-            snapshot.captureDirectory(slot);
-        }
+        activeForWriter.captureDirectory(slot);
         directory.share();
         directoryChanged[slot] = epoch;
     }
@@ -729,8 +727,7 @@ public final class PagedKeyedStore implements KeyedStore
     public void close()
     {
         snapshots.close();
-        final StoreSnapshot snapshot = activeForWriter;
-        if (null == snapshot || !snapshot.closeStoreWhenDone())
+        if (!activeForWriter.closeStoreWhenDone())
         {
             arena.close();
         }
