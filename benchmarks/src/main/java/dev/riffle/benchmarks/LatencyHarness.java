@@ -134,6 +134,7 @@ public final class LatencyHarness
         final long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         final long total = rate * seconds;
         final long warmup = total / 5;
+        final long stealBefore = stealMillis();
         final long start = System.nanoTime();
         long i = 0;
         while (i < total)
@@ -154,12 +155,41 @@ public final class LatencyHarness
         }
         ingress.close();
         job.await();
+        final long stealAfter = stealMillis();
+        final long steal = stealBefore < 0 || stealAfter < 0 ? -1 : stealAfter - stealBefore;
         System.out.printf("checkpoint %-6s p50 %,8d ns  p99 %,9d ns  p99.9 %,10d ns  max %,11d ns  " +
-            "(%,d samples, %d checkpoints, ready %,d ms after executeAsync)%n",
+            "(%,d samples, %d checkpoints, ready %,d ms after executeAsync, host steal %s)%n",
             intervalMs == 0 ? "none" : intervalMs + "ms",
             histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
             histogram.getValueAtPercentile(99.9), histogram.getMaxValue(), histogram.getTotalCount(),
-            job.completedCheckpoints(), TimeUnit.NANOSECONDS.toMillis(readyNanos));
+            job.completedCheckpoints(), TimeUnit.NANOSECONDS.toMillis(readyNanos),
+            steal < 0 ? "n/a" : steal + " ms");
+    }
+
+    /**
+     * CPU time the hypervisor gave to other guests while this one wanted it (the "steal" column of
+     * {@code /proc/stat}, all CPUs), in ms; -1 where there is no such file. On the development VM a run
+     * sometimes lost a single ~100 ms slice to the host, which then is the run's maximum and its p99.9
+     * whatever the job does: such runs are marked by their steal and not comparable.
+     */
+    static long stealMillis()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc/stat")))
+            {
+                if (line.startsWith("cpu "))
+                {
+                    final String[] fields = line.trim().split("\\s+");
+                    return fields.length > 8 ? Long.parseLong(fields[8]) * 10 : -1; // USER_HZ = 100
+                }
+            }
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            // not Linux, or not readable
+        }
+        return -1;
     }
 
     /**

@@ -98,53 +98,91 @@ final class ChangedLines
 
     /**
      * @return how many content lines the map of the page at {@code base} marks (a live page, or a copy
-     * at 0).
+     * at 0). Map bytes are 0 or {@link #CHANGED} (1), so eight of them are counted with one bit count.
      */
-    static int count(final UnsafeBuffer copy, final int base, final int pageSize)
+    static int count(final UnsafeBuffer page, final int base, final int pageSize)
     {
-        final int layout = base + layoutSize(pageSize);
         final int lines = contentLines(pageSize);
+        final int map = base + layoutSize(pageSize);
+        page.boundsCheck(map, lines);
+        final byte[] array = page.byteArray();
+        final long address = page.addressOffset() + map;
         int changed = 0;
         int line = 0;
         for (; line + Long.BYTES <= lines; line += Long.BYTES)
         {
-            final long eight = copy.getLong(layout + line);
-            if (0 != eight)
-            {
-                for (int b = 0; b < Long.BYTES; b++)
-                {
-                    changed += (copy.getByte(layout + line + b) != 0) ? 1 : 0;
-                }
-            }
+            changed += Long.bitCount(UnsafeApi.getLong(array, address + line));
         }
         for (; line < lines; line++)
         {
-            changed += (copy.getByte(layout + line) != 0) ? 1 : 0;
+            changed += UnsafeApi.getByte(array, address + line);
         }
         return changed;
     }
 
-    static boolean isChanged(final UnsafeBuffer copy, final int pageSize, final int line)
+    /**
+     * @param page     a live page or a copy.
+     * @param map      offset of its map in {@code page}; the caller has checked {@code [map, map + lines)}.
+     * @param line     where to start looking.
+     * @param lines    content lines of the page.
+     * @return the first changed line at or after {@code line}, or {@code lines} if there is none; eight
+     * unchanged lines are skipped with one load.
+     */
+    static int nextChanged(final UnsafeBuffer page, final int map, final int line, final int lines)
     {
-        return copy.getByte(layoutSize(pageSize) + line) != 0;
+        final byte[] array = page.byteArray();
+        final long address = page.addressOffset() + map;
+        int i = line;
+        while (i < lines)
+        {
+            if ((i & 7) == 0 && i + Long.BYTES <= lines && 0 == UnsafeApi.getLong(array, address + i))
+            {
+                i += Long.BYTES;
+            }
+            else if (0 != UnsafeApi.getByte(array, address + i))
+            {
+                return i;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * @return the end (exclusive) of the run of changed lines that starts at changed line {@code line}.
+     */
+    static int runEnd(final UnsafeBuffer page, final int map, final int line, final int lines)
+    {
+        final byte[] array = page.byteArray();
+        final long address = page.addressOffset() + map;
+        int end = line + 1;
+        while (end < lines && 0 != UnsafeApi.getByte(array, address + end))
+        {
+            end++;
+        }
+        return end;
     }
 
     /**
      * Copies a live page's map and the lines it marks into {@code copy} at the same offsets: all a delta
-     * needs, without copying the whole page. By the thread holding the page's capture.
+     * needs, without copying the whole page; runs of changed lines go in one copy each. By the thread
+     * holding the page's capture.
      */
     static void copyChanged(final UnsafeBuffer live, final int base, final UnsafeBuffer copy, final int pageSize)
     {
         final int layout = layoutSize(pageSize);
-        copy.putBytes(layout, live, base + layout, mapBytes(pageSize));
         final int lines = contentLines(pageSize);
-        for (int line = 0; line < lines; line++)
+        copy.putBytes(layout, live, base + layout, mapBytes(pageSize));
+        int line = nextChanged(copy, layout, 0, lines);
+        while (line < lines)
         {
-            if (copy.getByte(layout + line) != 0)
-            {
-                final int offset = line << LINE_SHIFT;
-                copy.putBytes(offset, live, base + offset, LINE_SIZE);
-            }
+            final int end = runEnd(copy, layout, line, lines);
+            final int offset = line << LINE_SHIFT;
+            copy.putBytes(offset, live, base + offset, (end - line) << LINE_SHIFT);
+            line = nextChanged(copy, layout, end, lines);
         }
     }
 }

@@ -102,14 +102,24 @@ final class PageRecords
             stagingView.putInt(start + HEADER, lines);
             int n = 0;
             final int contentLines = ChangedLines.contentLines(pageSize);
-            for (int line = 0; line < contentLines; line++)
+            final int map = ChangedLines.layoutSize(pageSize);
+            copy.boundsCheck(map, contentLines);
+            int line = ChangedLines.nextChanged(copy, map, 0, contentLines);
+            while (line < contentLines && n < lines)
             {
-                if (ChangedLines.isChanged(copy, pageSize, line))
+                final int end = Math.min(ChangedLines.runEnd(copy, map, line, contentLines), line + lines - n);
+                for (int l = line; l < end; l++)
                 {
-                    stagingView.putShort(indices + (n++ << 1), (short)line);
-                    stagingView.putBytes(data, copy, line << ChangedLines.LINE_SHIFT, ChangedLines.LINE_SIZE);
-                    data += ChangedLines.LINE_SIZE;
+                    stagingView.putShort(indices + (n++ << 1), (short)l);
                 }
+                final int length = (end - line) << ChangedLines.LINE_SHIFT;
+                stagingView.putBytes(data, copy, line << ChangedLines.LINE_SHIFT, length);
+                data += length;
+                line = ChangedLines.nextChanged(copy, map, end, contentLines);
+            }
+            if (line < contentLines)
+            {
+                n++; // more lines marked than counted: reported below
             }
             if (n != lines)
             {

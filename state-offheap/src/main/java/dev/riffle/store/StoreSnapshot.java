@@ -282,6 +282,10 @@ public final class StoreSnapshot
                         if (null != copy)
                         {
                             final SnapshotLineage.Chain next = save(page, copy, out, dataName);
+                            // a background writer: give the CPU to a task thread that is waiting for
+                            // one (on a machine with few cores, the job's latency is this thread's
+                            // time slices otherwise); returns at once when no other thread is ready
+                            Thread.yield();
                             saved.put(page, next);
                             chain = next.records();
                             if (copy != own)
