@@ -159,11 +159,11 @@ class StoreModelTest
         final Path dataFile = data.resolve(result.files().get(0).name());
         final List<StoreRestore.Source> sources = List.of(new StoreRestore.Source(dir.resolve("m"), data));
 
-        flip(dataFile, 5000);
+        KeyedStoreContract.flip(dataFile, 5000);
         final CorruptSnapshotException flipped = assertThrows(CorruptSnapshotException.class,
             () -> restore(sources, 0, 3, new StoreOptions(4096, 64)));
         assertTrue(flipped.getMessage().contains(dataFile.getFileName().toString()), flipped.getMessage());
-        flip(dataFile, 5000);
+        KeyedStoreContract.flip(dataFile, 5000);
 
         try (RandomAccessFile file = new RandomAccessFile(dataFile.toFile(), "rw"))
         {
@@ -173,13 +173,13 @@ class StoreModelTest
             () -> restore(sources, 0, 3, new StoreOptions(4096, 64)));
         assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
 
-        flip(dir.resolve("m"), 20);
+        KeyedStoreContract.flip(dir.resolve("m"), 20);
         final CorruptSnapshotException manifest = assertThrows(CorruptSnapshotException.class,
             () -> restore(sources, 0, 3, new StoreOptions(4096, 64)));
         assertTrue(manifest.getMessage().contains("checksum"), manifest.getMessage());
 
         Files.delete(dataFile);
-        flip(dir.resolve("m"), 20);
+        KeyedStoreContract.flip(dir.resolve("m"), 20);
         final CorruptSnapshotException missing = assertThrows(CorruptSnapshotException.class,
             () -> restore(sources, 0, 3, new StoreOptions(4096, 64)));
         assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
@@ -385,16 +385,6 @@ class StoreModelTest
         return id % 7 == 0 ? new byte[0] : key;
     }
 
-    private static void flip(final Path file, final long position) throws IOException
-    {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
-        {
-            raf.seek(position);
-            final int b = raf.read();
-            raf.seek(position);
-            raf.write(b ^ 0x55);
-        }
-    }
 
     private record EntryKey(int keyGroup, int state, byte[] key)
     {

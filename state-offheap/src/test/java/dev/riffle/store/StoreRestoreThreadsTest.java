@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +76,7 @@ class StoreRestoreThreadsTest
         final PageRef[][] pages = groups.get(groups.size() - 1).pages();
         final PageRef damaged = pages[pages.length - 1][0];
         final Path dataFile = data.resolve(damaged.file());
-        flip(dataFile, damaged.offset() + PageRecords.HEADER + 100);
+        KeyedStoreContract.flip(dataFile, damaged.offset() + PageRecords.HEADER + 100);
 
         final List<StoreRestore.Source> sources = List.of(new StoreRestore.Source(manifestFile, data));
         for (final int threads : new int[]{1, 2, 4})
@@ -145,16 +144,5 @@ class StoreRestoreThreadsTest
     {
         stores.add(store);
         return store;
-    }
-
-    private static void flip(final Path file, final long position) throws IOException
-    {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
-        {
-            raf.seek(position);
-            final int b = raf.read();
-            raf.seek(position);
-            raf.write(b ^ 0x55);
-        }
     }
 }
