@@ -283,8 +283,9 @@ public final class StoreSnapshot
                         {
                             final SnapshotLineage.Chain next = save(page, copy, out, dataName);
                             // a background writer: give the CPU to a task thread that is waiting for
-                            // one (on a machine with few cores, the job's latency is this thread's
-                            // time slices otherwise); returns at once when no other thread is ready
+                            // one (on a machine with few cores, the job's latency and throughput are
+                            // otherwise this thread's time slices); returns at once when no other
+                            // thread is ready
                             Thread.yield();
                             saved.put(page, next);
                             chain = next.records();
