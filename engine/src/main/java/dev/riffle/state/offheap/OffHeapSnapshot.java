@@ -42,12 +42,13 @@ final class OffHeapSnapshot implements KeyedStateSnapshot
     {
         final boolean savepoint = !CHECKPOINT_DIRECTORY.matcher(checkpointDirectory.getFileName().toString()).matches();
         final String manifestName = filePrefix + ".manifest";
+        // the store forces its manifest before renaming it into place: measured, not forced again
         final List<FileRef> files = new ArrayList<>();
         if (savepoint)
         {
             final SnapshotResult result = snapshot.writeStandalone(
                 checkpointDirectory.resolve(manifestName), checkpointDirectory, filePrefix);
-            files.add(CheckpointFiles.describe(checkpointDirectory, manifestName));
+            files.add(CheckpointFiles.describeDurable(checkpointDirectory, manifestName));
             for (final StoreManifest.DataFile data : result.files())
             {
                 files.add(new FileRef(data.name(), data.length(), data.crc()));
@@ -57,7 +58,7 @@ final class OffHeapSnapshot implements KeyedStateSnapshot
         {
             final Path shared = Files.createDirectories(checkpointDirectory.resolveSibling(SHARED));
             final SnapshotResult result = snapshot.write(checkpointDirectory.resolve(manifestName), shared, filePrefix);
-            files.add(CheckpointFiles.describe(checkpointDirectory, manifestName));
+            files.add(CheckpointFiles.describeDurable(checkpointDirectory, manifestName));
             for (final StoreManifest.DataFile data : result.files())
             {
                 files.add(new FileRef("../" + SHARED + '/' + data.name(), data.length(), data.crc()));

@@ -137,6 +137,21 @@ public final class CheckpointFiles
         return measure(directory, name);
     }
 
+    /**
+     * Describes a file its writer has already forced to disk (e.g. a store manifest, forced before
+     * its atomic rename): measures its length and CRC-32C without forcing it again. Its directory entry
+     * is forced with the checkpoint directory's, when the checkpoint completes.
+     *
+     * @param directory the checkpoint directory.
+     * @param name      file name inside it.
+     * @return its reference.
+     * @throws IOException on failure.
+     */
+    public static FileRef describeDurable(final Path directory, final String name) throws IOException
+    {
+        return measure(directory, name);
+    }
+
     private static FileRef measure(final Path directory, final String name) throws IOException
     {
         try (InputStream in = Files.newInputStream(directory.resolve(name)))
