@@ -3,10 +3,15 @@ package dev.riffle.state;
 import dev.riffle.state.snapshot.CheckpointFiles;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where a state backend puts its working files when no state directory is configured: in shared
@@ -20,10 +25,14 @@ import java.nio.file.Paths;
  * pages are never written back. The price: tmpfs holds state in RAM (and swap), so state larger than
  * RAM needs a state directory on a disk, configured explicitly.
  * <p>
- * Each directory's name carries the creating process's id, so that directories left behind by a
- * process that was killed (a {@code kill -9} skips every clean-up) are removed by the next process that
- * creates one: in shared memory they would otherwise hold RAM until a reboot. A directory whose process
- * is alive is never touched. Thread-safe.
+ * Directories left behind by a process that was killed (a {@code kill -9} skips every clean-up) are
+ * removed by the next process that creates one: in shared memory they would otherwise hold RAM until a
+ * reboot. Ownership is a lock: the creating process holds an exclusive file lock on the directory's
+ * {@value #LOCK} file until it deletes the directory, and the kernel drops the lock when the process
+ * dies, however it dies. A directory is removed only if its lock can be taken <em>and</em> the process
+ * id in its name does not run here — the lock covers processes in other PID namespaces sharing the
+ * same {@code /dev/shm} (containers), the process id the moment between creating a directory and
+ * locking it. Thread-safe.
  */
 public final class TemporaryStateDirectory
 {
@@ -33,7 +42,10 @@ public final class TemporaryStateDirectory
      */
     public static final long MIN_SHARED_MEMORY_BYTES = 2L << 30;
 
+    static final String LOCK = ".owner.lock";
     private static final Path SHARED_MEMORY = Paths.get("/dev/shm");
+    /** Lock files of the directories this process created and has not deleted yet. */
+    private static final Map<Path, FileChannel> OWNED = new ConcurrentHashMap<>();
 
     private TemporaryStateDirectory()
     {
@@ -44,14 +56,51 @@ public final class TemporaryStateDirectory
      * the same prefix whose process no longer runs.
      *
      * @param prefix name prefix, e.g. {@code "riffle-state-"}.
-     * @return the new, empty directory; the caller deletes it when done.
-     * @throws IOException if it cannot be created.
+     * @return the new directory, holding only its lock file; the caller removes it with
+     * {@link #delete} when done.
+     * @throws IOException if it cannot be created or locked.
      */
     public static Path create(final String prefix) throws IOException
     {
         final Path root = root();
         removeStale(root, prefix);
-        return Files.createTempDirectory(root, prefix + ProcessHandle.current().pid() + '-');
+        final Path directory = Files.createTempDirectory(root, prefix + ProcessHandle.current().pid() + '-');
+        final FileChannel lock = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
+        try
+        {
+            lock.lock();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            lock.close();
+            CheckpointFiles.deleteRecursively(directory);
+            throw ex;
+        }
+        OWNED.put(directory, lock);
+        return directory;
+    }
+
+    /**
+     * Deletes a directory {@link #create} made, and releases its lock.
+     *
+     * @param directory the directory.
+     * @throws IOException if it cannot be deleted entirely.
+     */
+    public static void delete(final Path directory) throws IOException
+    {
+        final FileChannel lock = OWNED.remove(directory);
+        try
+        {
+            if (null != lock)
+            {
+                lock.close();
+            }
+        }
+        finally
+        {
+            CheckpointFiles.deleteRecursively(directory);
+        }
     }
 
     /**
@@ -76,8 +125,9 @@ public final class TemporaryStateDirectory
     }
 
     /**
-     * Deletes the directories {@code <root>/<prefix><pid>-*} of processes that are gone. Best effort: a
-     * directory that cannot be read or deleted is left (another user's, say).
+     * Deletes the directories {@code <root>/<prefix><pid>-*} whose owner is gone: no process with that id
+     * here, and the lock file free. Best effort: a directory that cannot be read, locked or deleted is
+     * left (another user's, say), as is one without a lock file (not made by this class).
      */
     static void removeStale(final Path root, final String prefix)
     {
@@ -86,7 +136,7 @@ public final class TemporaryStateDirectory
             for (final Path entry : entries)
             {
                 final long pid = pidOf(entry.getFileName().toString(), prefix);
-                if (pid > 0 && ProcessHandle.of(pid).isEmpty() && Files.isDirectory(entry))
+                if (pid > 0 && ProcessHandle.of(pid).isEmpty() && Files.isDirectory(entry) && ownerGone(entry))
                 {
                     try
                     {
@@ -102,6 +152,32 @@ public final class TemporaryStateDirectory
         catch (final IOException | RuntimeException ex)
         {
             // the root cannot be listed: nothing to clean up here
+        }
+    }
+
+    /**
+     * @return true if the directory's lock file exists and no process holds its lock.
+     */
+    private static boolean ownerGone(final Path directory)
+    {
+        final Path lockFile = directory.resolve(LOCK);
+        if (!Files.isRegularFile(lockFile) || OWNED.containsKey(directory))
+        {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE))
+        {
+            final FileLock lock = channel.tryLock();
+            if (null == lock)
+            {
+                return false;
+            }
+            lock.release();
+            return true;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return false; // OverlappingFileLockException: this JVM holds it
         }
     }
 

@@ -4,7 +4,6 @@ import dev.riffle.state.KeyGroupRange;
 import dev.riffle.state.KeyedStateBackend;
 import dev.riffle.state.StateBackend;
 import dev.riffle.state.TemporaryStateDirectory;
-import dev.riffle.state.snapshot.CheckpointFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +50,7 @@ public final class ChronicleMapStateBackend implements StateBackend
     {
         try
         {
-            CheckpointFiles.deleteRecursively(directory);
+            TemporaryStateDirectory.delete(directory);
         }
         catch (final IOException ignore)
         {

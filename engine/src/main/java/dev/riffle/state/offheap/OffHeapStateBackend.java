@@ -4,7 +4,6 @@ import dev.riffle.state.KeyGroupRange;
 import dev.riffle.state.KeyedStateBackend;
 import dev.riffle.state.StateBackend;
 import dev.riffle.state.TemporaryStateDirectory;
-import dev.riffle.state.snapshot.CheckpointFiles;
 import dev.riffle.store.StoreOptions;
 
 import java.io.IOException;
@@ -65,7 +64,7 @@ public final class OffHeapStateBackend implements StateBackend
     {
         try
         {
-            CheckpointFiles.deleteRecursively(directory);
+            TemporaryStateDirectory.delete(directory);
         }
         catch (final IOException ignore)
         {
