@@ -126,7 +126,10 @@ final class BucketPage
 
     // ------------------------------------------------------------------ lookup (probes: LongCells, ByteCells)
 
-    private static int firstCell(final int hash, final int cellCount)
+    /**
+     * @return the cell a probe for {@code hash} starts at (the high hash bits, Lemire's reduction).
+     */
+    static int firstCell(final int hash, final int cellCount)
     {
         return (int)(((hash & 0xFFFF_FFFFL) * cellCount) >>> 32);
     }

@@ -26,7 +26,7 @@ final class ByteCells
     static long find(final long page, final int cellCount, final long tag, final byte[] keyArray,
         final long keyAddress, final int keyLength)
     {
-        int i = (int)(((tag & 0xFFFF_FFFFL) * cellCount) >>> 32);
+        int i = BucketPage.firstCell((int)tag, cellCount);
         while (true)
         {
             final long c = page + BucketPage.CELLS + ((long)i << BucketPage.CELL_SHIFT);

@@ -25,7 +25,7 @@ final class LongCells
      */
     static long find(final long page, final int cellCount, final long tag, final long key)
     {
-        int i = (int)(((tag & 0xFFFF_FFFFL) * cellCount) >>> 32);
+        int i = BucketPage.firstCell((int)tag, cellCount);
         while (true)
         {
             final long c = page + BucketPage.CELLS + ((long)i << BucketPage.CELL_SHIFT);
@@ -40,9 +40,8 @@ final class LongCells
                         return c;
                     }
                 }
-                else if (BucketPage.keyLength(lengths) == Long.BYTES && UnsafeApi.getLong(
-                    BucketPage.isInline(Long.BYTES, BucketPage.valueLength(lengths)) ?
-                    c + BucketPage.CELL_PAYLOAD : page + UnsafeApi.getInt(c + BucketPage.CELL_PAYLOAD)) == key)
+                else if (BucketPage.keyLength(lengths) == Long.BYTES &&
+                    UnsafeApi.getLong(ByteCells.keyAddress(page, c, lengths)) == key)
                 {
                     return c; // an 8-byte key with a value of another length, stored through the byte API
                 }
