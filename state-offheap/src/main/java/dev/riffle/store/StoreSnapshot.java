@@ -30,6 +30,11 @@ public final class StoreSnapshot
      * 20 records per page.
      */
     static final int MIN_DELTA_LIMIT = 12;
+    /**
+     * Flag in a copy's trailer (beside the epoch its map counts from, always far below it): only the
+     * changed lines were copied.
+     */
+    private static final long LINES_ONLY = 1L << 62;
     private final PagedKeyedStore store;
     private final long snapshotId;
     final long epoch;
@@ -364,7 +369,14 @@ public final class StoreSnapshot
         final String dataName) throws IOException
     {
         final int pageSize = store.arena.pageSize();
-        final int lines = deltaLines(page, copy.getLong(pageSize), copy, 0);
+        final long trailer = copy.getLong(pageSize);
+        final int lines = deltaLines(page, trailer & ~LINES_ONLY, copy, 0);
+        if (lines < 0 && 0 != (trailer & LINES_ONLY))
+        {
+            // the capture decided "delta" and copied only the changed lines: a full image of that copy
+            // would be wrong state, so fail the snapshot rather than write it
+            throw new IllegalStateException("page " + page + " was captured as a delta but is to be saved whole");
+        }
         if (lines >= 0)
         {
             final SnapshotLineage.Chain previous = store.lineage.chain(page);
@@ -422,7 +434,7 @@ public final class StoreSnapshot
         {
             copy.putBytes(0, live, base, pageSize);
         }
-        copy.putLong(pageSize, captures.cleared(page));
+        copy.putLong(pageSize, captures.cleared(page) | (changedLinesOnly ? LINES_ONLY : 0));
         ChangedLines.clear(live, base, pageSize);
         captures.cleared(page, epoch);
     }
