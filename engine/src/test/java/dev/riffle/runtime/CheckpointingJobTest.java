@@ -132,7 +132,10 @@ class CheckpointingJobTest
         final long records = 30_000;
         final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
 
-        final JobHandle first = countJob(records, sink, 2, StartPoint.latestCheckpoint(), 100_000)
+        // the first run is cancelled after 3 checkpoints: its rate only has to leave room for them
+        // (3 s of input; checkpoints every 10 ms), or a slow checkpoint on a loaded machine races the
+        // end of the input
+        final JobHandle first = countJob(records, sink, 2, StartPoint.latestCheckpoint(), FIRST_RUN_RATE)
             .executeAsync("resume");
         awaitCheckpoints(first, 3);
         first.cancel();
@@ -156,7 +159,8 @@ class CheckpointingJobTest
         this.backend = backend;
         final long records = 30_000;
         final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
-        final JobHandle first = countJob(records, sink, before, StartPoint.fresh(), 100_000).executeAsync("rescale");
+        final JobHandle first = countJob(records, sink, before, StartPoint.fresh(), FIRST_RUN_RATE)
+            .executeAsync("rescale");
         awaitCheckpoints(first, 1);
         final Path savepoint = checkpoints.resolve("savepoint-" + before);
 
@@ -362,6 +366,12 @@ class CheckpointingJobTest
             .sinkTo(sink);
         return env;
     }
+
+    /**
+     * Records per second of a first run that is stopped once it has checkpointed: slow enough that its
+     * input cannot end before the checkpoints the test waits for.
+     */
+    private static final long FIRST_RUN_RATE = 10_000;
 
     private static void awaitCheckpoints(final JobHandle job, final long count) throws Exception
     {
