@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +84,7 @@ public final class EngineCheckpointHarness
             }
             finally
             {
-                deleteRecursively(root);
+                BenchmarkFiles.deleteRecursively(root);
             }
         }
     }
@@ -181,17 +180,6 @@ public final class EngineCheckpointHarness
             }
         }
         return bytes;
-    }
-
-    private static void deleteRecursively(final Path root) throws IOException
-    {
-        try (Stream<Path> paths = Files.walk(root))
-        {
-            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /**

@@ -107,7 +107,7 @@ public final class LatencyHarness
         }
         finally
         {
-            deleteRecursively(directory);
+            BenchmarkFiles.deleteRecursively(directory);
         }
     }
 
@@ -214,17 +214,6 @@ public final class LatencyHarness
                 job.cancel();
                 throw new IllegalStateException("job did not carry the probe event within " +
                     TimeUnit.NANOSECONDS.toSeconds(READY_TIMEOUT_NANOS) + " s");
-            }
-        }
-    }
-
-    private static void deleteRecursively(final Path root) throws java.io.IOException
-    {
-        try (java.util.stream.Stream<Path> paths = Files.walk(root))
-        {
-            for (final Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(p);
             }
         }
     }

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +127,7 @@ public final class RecoveryTimeHarness
         }
         finally
         {
-            deleteRecursively(root);
+            BenchmarkFiles.deleteRecursively(root);
         }
     }
 
@@ -147,7 +146,7 @@ public final class RecoveryTimeHarness
         }
         finally
         {
-            deleteRecursively(root);
+            BenchmarkFiles.deleteRecursively(root);
         }
     }
 
@@ -380,17 +379,6 @@ public final class RecoveryTimeHarness
         try (Stream<Path> paths = Files.walk(root))
         {
             return paths.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
-    }
-
-    private static void deleteRecursively(final Path root) throws IOException
-    {
-        try (Stream<Path> paths = Files.walk(root))
-        {
-            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

@@ -19,10 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The distribution of a put's latency (long → long overwrite, keys at random) while the store's
@@ -33,7 +31,8 @@ import java.util.stream.Stream;
  * checked every 65,536 puts, and subsumes the one before, so that a snapshot is being written by the
  * store's snapshot thread nearly all the time. Each snapshot's first put to a page copies the page
  * (64 KiB) unless the snapshot thread got there first. The few samples that start a snapshot are in the
- * distribution too (1 in 65,536).
+ * distribution too (1 in 65,536). Live pages are where the engine keeps them by default
+ * ({@link BenchmarkFiles}), snapshots in the temporary directory.
  * <p>
  * Run: {@code java -jar benchmarks/target/benchmarks.jar SnapshotWriteLatencyBenchmark}
  */
@@ -56,6 +55,7 @@ public class SnapshotWriteLatencyBenchmark
     public String mode;
 
     private Path directory;
+    private Path work;
     private PagedKeyedStore store;
     private int state;
     private long[] sequence;
@@ -73,7 +73,8 @@ public class SnapshotWriteLatencyBenchmark
     public void setUp() throws IOException
     {
         directory = Files.createTempDirectory("riffle-cow-bench-");
-        store = PagedKeyedStore.create(directory.resolve("work"), 0, KEY_GROUPS - 1, StoreOptions.DEFAULT);
+        work = BenchmarkFiles.stateDirectory("riffle-cow-bench-work-");
+        store = PagedKeyedStore.create(work.resolve("live"), 0, KEY_GROUPS - 1, StoreOptions.DEFAULT);
         state = store.registerState("v");
         for (long k = 0; k < keys; k++)
         {
@@ -139,12 +140,7 @@ public class SnapshotWriteLatencyBenchmark
             System.out.println("snapshots completed: " + snapshotsCompleted);
         }
         store.close();
-        try (Stream<Path> paths = Files.walk(directory))
-        {
-            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(p);
-            }
-        }
+        BenchmarkFiles.deleteRecursively(work);
+        BenchmarkFiles.deleteRecursively(directory);
     }
 }

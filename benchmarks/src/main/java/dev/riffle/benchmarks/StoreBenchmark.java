@@ -22,7 +22,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +52,7 @@ public class StoreBenchmark
     @Param({"1000000", "10000000"})
     public int keys;
 
+    private Path directory;
     private PagedKeyedStore store;
     private int state;
     private Long2LongHashMap agrona;
@@ -83,16 +84,16 @@ public class StoreBenchmark
         final boolean fillValues = method.contains(".chronicleValues");
         final boolean fillChronicle = method.contains(".chronicle") && !fillValues;
         final boolean fillHashMap = method.contains(".hashMap") && keys <= 1_000_000;
-        store = PagedKeyedStore.create(Files.createTempDirectory("riffle-store-bench-"), 0, KEY_GROUPS - 1,
-            StoreOptions.DEFAULT);
+        directory = BenchmarkFiles.stateDirectory("riffle-store-bench-");
+        store = PagedKeyedStore.create(directory.resolve("store"), 0, KEY_GROUPS - 1, StoreOptions.DEFAULT);
         state = store.registerState("count");
         agrona = new Long2LongHashMap(-1);
         chronicle = net.openhft.chronicle.map.ChronicleMap.of(Long.class, Long.class).name("bench")
             .entries(fillChronicle ? keys : 1000)
-            .createPersistedTo(Files.createTempFile("riffle-chronicle-bench-", ".map").toFile());
+            .createPersistedTo(directory.resolve("chronicle.map").toFile());
         chronicleValues = net.openhft.chronicle.map.ChronicleMap.of(LongValue.class, LongValue.class)
             .name("bench-values").entries(fillValues ? keys : 1000)
-            .createPersistedTo(Files.createTempFile("riffle-chronicle-values-bench-", ".map").toFile());
+            .createPersistedTo(directory.resolve("chronicle-values.map").toFile());
         chronicleKey = Values.newHeapInstance(LongValue.class);
         chronicleValue = Values.newHeapInstance(LongValue.class);
         chronicleReference = Values.newNativeReference(LongValue.class);
@@ -141,14 +142,17 @@ public class StoreBenchmark
     }
 
     /**
-     * Unmaps the store.
+     * Unmaps the store and the maps, and deletes their files.
+     *
+     * @throws IOException if the files cannot be deleted.
      */
     @TearDown
-    public void tearDown()
+    public void tearDown() throws IOException
     {
         store.close();
         chronicle.close();
         chronicleValues.close();
+        BenchmarkFiles.deleteRecursively(directory);
     }
 
     private static int keyGroup(final long key)

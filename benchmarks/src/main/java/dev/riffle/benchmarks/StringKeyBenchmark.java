@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +57,7 @@ public class StringKeyBenchmark
     public int keys;
 
     private PagedKeyedStore store;
+    private Path directory;
     private int state;
     private final UnsafeBuffer keyBuffer = new UnsafeBuffer(new byte[32]);
     private HashMap<String, Long> hashMap;
@@ -83,15 +84,15 @@ public class StringKeyBenchmark
             method.endsWith(".storeIncrement");
         final boolean fillHashMap = method.contains(".hashMap");
         final boolean fillChronicle = method.contains(".chronicle");
-        store = PagedKeyedStore.create(Files.createTempDirectory("riffle-string-bench-"), 0, KEY_GROUPS - 1,
-            StoreOptions.DEFAULT);
+        directory = BenchmarkFiles.stateDirectory("riffle-string-bench-");
+        store = PagedKeyedStore.create(directory.resolve("store"), 0, KEY_GROUPS - 1, StoreOptions.DEFAULT);
         state = store.registerState("count");
         hashMap = new HashMap<>(fillHashMap ? keys * 2 : 16);
         strings = new String[fillHashMap ? keys : 0];
         chronicle = ChronicleMap.of(CharSequence.class, LongValue.class).name("string-bench")
             .entries(fillChronicle ? keys : 1000)
             .averageKey("user-12345678")
-            .createPersistedTo(Files.createTempFile("riffle-chronicle-string-bench-", ".map").toFile());
+            .createPersistedTo(directory.resolve("chronicle.map").toFile());
         chronicleValue = Values.newHeapInstance(LongValue.class);
         chronicleReference = Values.newNativeReference(LongValue.class);
         for (int id = 0; id < keys; id++)
@@ -121,13 +122,16 @@ public class StringKeyBenchmark
     }
 
     /**
-     * Unmaps and closes.
+     * Unmaps and closes, and deletes the files.
+     *
+     * @throws IOException if the files cannot be deleted.
      */
     @TearDown
-    public void tearDown()
+    public void tearDown() throws IOException
     {
         store.close();
         chronicle.close();
+        BenchmarkFiles.deleteRecursively(directory);
     }
 
     /**
