@@ -13,7 +13,9 @@ import java.util.stream.Stream;
  * default (/dev/shm when it has room). Live pages on a disk-backed file system would be written back by
  * the kernel while the benchmark runs, and every write after a writeback takes a write-protect fault —
  * a cost of the file system, not of the structure measured. Chronicle Map's files go beside the store's,
- * so that both are measured on the same footing.
+ * so that both are measured on the same footing. The directories are {@link TemporaryStateDirectory}'s
+ * owned ones: a fork that fails in its set-up or is killed leaves one behind, and the next run of the
+ * same benchmark removes it (shared memory would otherwise hold it until a reboot).
  */
 final class BenchmarkFiles
 {
@@ -22,12 +24,23 @@ final class BenchmarkFiles
     }
 
     /**
-     * @return a new empty directory for live state; the caller deletes it ({@link #deleteRecursively}).
+     * @return a new directory for live state, owned by this process; the caller deletes it with
+     * {@link #deleteStateDirectory}.
      * @throws IOException if it cannot be created.
      */
     static Path stateDirectory(final String prefix) throws IOException
     {
-        return Files.createTempDirectory(TemporaryStateDirectory.root(), prefix);
+        return TemporaryStateDirectory.create(prefix);
+    }
+
+    /**
+     * Deletes a directory {@link #stateDirectory} made, and gives up its ownership.
+     *
+     * @throws IOException if something cannot be deleted.
+     */
+    static void deleteStateDirectory(final Path directory) throws IOException
+    {
+        TemporaryStateDirectory.delete(directory);
     }
 
     /**

@@ -41,8 +41,12 @@ import java.util.concurrent.locks.LockSupport;
  * Run: {@code java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar
  * dev.riffle.benchmarks.LatencyHarness [ratePerSecond] [seconds] [keys] [checkpointMs...]}; the backend
  * with {@code -Driffle.state=HEAP|OFF_HEAP|CHRONICLE} (Chronicle needs its JVM flags, docs/state.md), where
- * the off-heap state's pages go with {@code -Driffle.stateDirectory=DIR} (default: the temp directory,
- * as are the checkpoints).
+ * the off-heap state's pages go with {@code -Driffle.stateDirectory=DIR} (default: /dev/shm when it has
+ * room; checkpoints go to the temp directory), the task threads' idle strategy with
+ * {@code -Driffle.idle=spins,yields,minParkNanos,maxParkNanos} (a {@code BackoffIdleStrategy}; default
+ * the engine's). Each run also prints the CPU time of the process and of its busiest threads, the JIT's
+ * compile time, and the host's steal ({@link ThreadCpu}): a run in which the JIT still compiles the
+ * checkpoint path, or the host took a slice, is not a steady-state figure.
  */
 public final class LatencyHarness
 {
@@ -90,6 +94,12 @@ public final class LatencyHarness
         final CountDownLatch probeSeen = new CountDownLatch(1);
         final Ingress<long[]> ingress = new Ingress<>(1 << 16);
         final RiffleConfig config = new RiffleConfig().stateBackend(backend());
+        final String idle = System.getProperty("riffle.idle");
+        if (null != idle)
+        {
+            final long[] p = java.util.Arrays.stream(idle.split(",")).mapToLong(Long::parseLong).toArray();
+            config.idleStrategy(() -> new org.agrona.concurrent.BackoffIdleStrategy(p[0], p[1], p[2], p[3]));
+        }
         final String stateDirectory = System.getProperty("riffle.stateDirectory");
         if (null != stateDirectory)
         {
@@ -135,6 +145,8 @@ public final class LatencyHarness
         final long total = rate * seconds;
         final long warmup = total / 5;
         final long stealBefore = stealMillis();
+        final ThreadCpu cpu = new ThreadCpu();
+        cpu.start();
         final long start = System.nanoTime();
         long i = 0;
         while (i < total)
@@ -153,6 +165,7 @@ public final class LatencyHarness
                 LockSupport.parkNanos(wait);
             }
         }
+        final String cpuReport = cpu.report();
         ingress.close();
         job.await();
         final long stealAfter = stealMillis();
@@ -164,6 +177,7 @@ public final class LatencyHarness
             histogram.getValueAtPercentile(99.9), histogram.getMaxValue(), histogram.getTotalCount(),
             job.completedCheckpoints(), TimeUnit.NANOSECONDS.toMillis(readyNanos),
             steal < 0 ? "n/a" : steal + " ms");
+        System.out.println("    " + cpuReport);
     }
 
     /**

@@ -140,7 +140,7 @@ public class SnapshotWriteLatencyBenchmark
             System.out.println("snapshots completed: " + snapshotsCompleted);
         }
         store.close();
-        BenchmarkFiles.deleteRecursively(work);
+        BenchmarkFiles.deleteStateDirectory(work);
         BenchmarkFiles.deleteRecursively(directory);
     }
 }

@@ -152,7 +152,7 @@ public class StoreBenchmark
         store.close();
         chronicle.close();
         chronicleValues.close();
-        BenchmarkFiles.deleteRecursively(directory);
+        BenchmarkFiles.deleteStateDirectory(directory);
     }
 
     private static int keyGroup(final long key)

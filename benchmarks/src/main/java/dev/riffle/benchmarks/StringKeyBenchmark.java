@@ -131,7 +131,7 @@ public class StringKeyBenchmark
     {
         store.close();
         chronicle.close();
-        BenchmarkFiles.deleteRecursively(directory);
+        BenchmarkFiles.deleteStateDirectory(directory);
     }
 
     /**
