@@ -10,8 +10,8 @@ import dev.riffle.api.connector.SinkWriter;
 import dev.riffle.api.functions.Collector;
 import dev.riffle.api.functions.KeyedProcessFunction;
 import dev.riffle.api.functions.RuntimeContext;
-import dev.riffle.api.state.ValueState;
-import dev.riffle.api.state.ValueStateDescriptor;
+import dev.riffle.api.state.LongValueState;
+import dev.riffle.api.state.LongValueStateDescriptor;
 import org.HdrHistogram.Histogram;
 
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * End-to-end latency of a keyed pipeline at a fixed offered rate, with and without checkpointing:
  * a host thread offers events into an {@link Ingress} on a fixed schedule (latency is measured from
  * the scheduled send time, so a stalled pipeline cannot hide its stalls: no coordinated omission),
- * keyBy → ValueState count → a sink that records the latency into an HdrHistogram. The sender does not
+ * keyBy → a {@code LongValueState} count → a sink that records the latency into an HdrHistogram. The sender does not
  * spin: it offers the events that are due, then parks until the next one, so events leave in small
  * bursts (the kernel's park granularity, ~50–60 µs here), which is in every figure, including the
  * median.
@@ -244,18 +244,18 @@ public final class LatencyHarness
     {
         private static final long serialVersionUID = 1L;
 
-        private transient ValueState<Long> count;
+        private transient LongValueState count;
 
         @Override
         public void open(final RuntimeContext context)
         {
-            count = context.getState(new ValueStateDescriptor<>("count", Long.class, 0L));
+            count = context.getLongState(new LongValueStateDescriptor("count"));
         }
 
         @Override
         public void processElement(final long[] value, final Context<Long> ctx, final Collector<long[]> out)
         {
-            count.update(count.value() + 1);
+            count.add(1);
             out.collect(value);
         }
     }

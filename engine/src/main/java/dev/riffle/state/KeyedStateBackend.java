@@ -4,6 +4,8 @@ import dev.riffle.api.state.AggregatingState;
 import dev.riffle.api.state.AggregatingStateDescriptor;
 import dev.riffle.api.state.ListState;
 import dev.riffle.api.state.ListStateDescriptor;
+import dev.riffle.api.state.LongValueState;
+import dev.riffle.api.state.LongValueStateDescriptor;
 import dev.riffle.api.state.MapState;
 import dev.riffle.api.state.MapStateDescriptor;
 import dev.riffle.api.state.ReducingState;
@@ -43,6 +45,13 @@ public interface KeyedStateBackend extends AutoCloseable
      * @throws IllegalStateException if the name is registered with another kind or type.
      */
     <T> ValueState<T> valueState(ValueStateDescriptor<T> descriptor);
+
+    /**
+     * @param descriptor the state.
+     * @return the handle; the same handle for the same name.
+     * @throws IllegalStateException if the name is registered with another kind or type.
+     */
+    LongValueState longValueState(LongValueStateDescriptor descriptor);
 
     /**
      * @param descriptor the state.

@@ -5,6 +5,8 @@ import dev.riffle.api.state.AggregatingState;
 import dev.riffle.api.state.AggregatingStateDescriptor;
 import dev.riffle.api.state.ListState;
 import dev.riffle.api.state.ListStateDescriptor;
+import dev.riffle.api.state.LongValueState;
+import dev.riffle.api.state.LongValueStateDescriptor;
 import dev.riffle.api.state.MapState;
 import dev.riffle.api.state.MapStateDescriptor;
 import dev.riffle.api.state.ReducingState;
@@ -106,6 +108,61 @@ public abstract class KeyedStateBackendContract
     }
 
     @Test
+    void longValueStateCountsPerKeyWithoutBoxing()
+    {
+        final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final LongValueState count = backend.longValueState(new LongValueStateDescriptor("count"));
+        key(backend, "a");
+        assertEquals(0, count.value());
+        assertEquals(1, count.add(1));
+        assertEquals(42, count.add(41));
+        key(backend, "b");
+        assertEquals(0, count.value());
+        count.update(-7);
+        assertEquals(-7, count.value());
+        key(backend, "a");
+        assertEquals(42, count.value());
+        count.clear();
+        assertEquals(0, count.value());
+        assertEquals(5, count.add(5));
+        count.update(Long.MAX_VALUE);
+        assertEquals(Long.MIN_VALUE, count.add(1), "overflow wraps around as += does");
+        key(backend, "b");
+        assertEquals(-7, count.value());
+    }
+
+    @Test
+    void longValueStateStartsAddsFromItsDefault()
+    {
+        final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final LongValueState balance = backend.longValueState(new LongValueStateDescriptor("balance", 100));
+        key(backend, 1L);
+        assertEquals(100, balance.value());
+        assertEquals(90, balance.add(-10));
+        assertEquals(95, balance.add(5));
+        balance.update(0);
+        assertEquals(0, balance.value(), "a stored 0 is a value, not the default");
+        assertEquals(3, balance.add(3));
+        balance.clear();
+        assertEquals(100, balance.value());
+        assertEquals(101, balance.add(1));
+    }
+
+    @Test
+    void longValueStateAndValueStateOfLongAreDifferentStates()
+    {
+        final var registry = new StateRegistry("op");
+        final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        registry.getOrCreate(new LongValueStateDescriptor("count"),
+            () -> backend.longValueState(new LongValueStateDescriptor("count")));
+        final IllegalStateException clash = assertThrows(IllegalStateException.class, () -> registry.getOrCreate(
+            new ValueStateDescriptor<>("count", Long.class), () -> backend.valueState(
+                new ValueStateDescriptor<>("count", Long.class))));
+        assertTrue(clash.getMessage().contains("state 'count'") && clash.getMessage().contains(" of long"),
+            clash.getMessage());
+    }
+
+    @Test
     void listStateAppendsUpdatesAndClears()
     {
         final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
@@ -192,11 +249,13 @@ public abstract class KeyedStateBackendContract
         final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
         final ValueState<Long> value = backend.valueState(new ValueStateDescriptor<>("v", Long.class));
         final ListState<String> list = backend.listState(new ListStateDescriptor<>("l", String.class));
+        final LongValueState counter = backend.longValueState(new LongValueStateDescriptor("c"));
         for (long k = 0; k < 1000; k++)
         {
             key(backend, k);
             value.update(k * 10);
             list.add("e" + k);
+            counter.add(k + 3);
         }
         final var snapshot = backend.snapshot(1);
         for (long k = 0; k < 1000; k++)
@@ -204,6 +263,7 @@ public abstract class KeyedStateBackendContract
             key(backend, k);
             value.update(-1L);
             list.add("late");
+            counter.add(1);
         }
         final KeyedStateHandle handle = snapshot.write(checkpointDir, "op-7-0");
 
@@ -211,11 +271,13 @@ public abstract class KeyedStateBackendContract
         restored.restore(checkpointDir, List.of(handle));
         final ValueState<Long> restoredValue = restored.valueState(new ValueStateDescriptor<>("v", Long.class));
         final ListState<String> restoredList = restored.listState(new ListStateDescriptor<>("l", String.class));
+        final LongValueState restoredCounter = restored.longValueState(new LongValueStateDescriptor("c"));
         for (long k = 0; k < 1000; k++)
         {
             key(restored, k);
             assertEquals(k * 10, restoredValue.value());
             assertEquals(List.of("e" + k), toList(restoredList.get()));
+            assertEquals(k + 3, restoredCounter.value());
         }
     }
 
@@ -228,6 +290,7 @@ public abstract class KeyedStateBackendContract
             final KeyGroupRange range = KeyGroups.rangeForOperator(MAX_PARALLELISM, 2, instance);
             final KeyedStateBackend backend = backend(range);
             final ValueState<Long> value = backend.valueState(new ValueStateDescriptor<>("v", Long.class));
+            final LongValueState counter = backend.longValueState(new LongValueStateDescriptor("c"));
             for (long k = 0; k < 2000; k++)
             {
                 final int kg = KeyGroups.assignToKeyGroup(k, MAX_PARALLELISM);
@@ -235,6 +298,7 @@ public abstract class KeyedStateBackendContract
                 {
                     backend.setCurrentKey(k, kg);
                     value.update(k + 1);
+                    counter.add(2 * k);
                 }
             }
             handles.add(backend.snapshot(1).write(checkpointDir, "op-7-" + instance));
@@ -245,6 +309,7 @@ public abstract class KeyedStateBackendContract
             final KeyedStateBackend backend = backend(range);
             backend.restore(checkpointDir, handles);
             final ValueState<Long> value = backend.valueState(new ValueStateDescriptor<>("v", Long.class));
+            final LongValueState counter = backend.longValueState(new LongValueStateDescriptor("c"));
             for (long k = 0; k < 2000; k++)
             {
                 final int kg = KeyGroups.assignToKeyGroup(k, MAX_PARALLELISM);
@@ -252,6 +317,7 @@ public abstract class KeyedStateBackendContract
                 {
                     backend.setCurrentKey(k, kg);
                     assertEquals(k + 1, value.value(), "key " + k + " after rescaling 2 -> 3");
+                    assertEquals(2 * k, counter.value(), "counter of key " + k + " after rescaling 2 -> 3");
                 }
             }
         }

@@ -4,6 +4,8 @@ import dev.riffle.api.state.AggregatingState;
 import dev.riffle.api.state.AggregatingStateDescriptor;
 import dev.riffle.api.state.ListState;
 import dev.riffle.api.state.ListStateDescriptor;
+import dev.riffle.api.state.LongValueState;
+import dev.riffle.api.state.LongValueStateDescriptor;
 import dev.riffle.api.state.MapState;
 import dev.riffle.api.state.MapStateDescriptor;
 import dev.riffle.api.state.ReducingState;
@@ -48,6 +50,12 @@ public interface RuntimeContext
      * @return a handle scoped to the current key.
      */
     <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor);
+
+    /**
+     * @param descriptor name and default of the state.
+     * @return a handle scoped to the current key: a {@code long} per key, without boxing.
+     */
+    LongValueState getLongState(LongValueStateDescriptor descriptor);
 
     /**
      * @param descriptor name and element type of the state.

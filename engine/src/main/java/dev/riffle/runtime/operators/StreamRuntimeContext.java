@@ -5,6 +5,8 @@ import dev.riffle.api.state.AggregatingState;
 import dev.riffle.api.state.AggregatingStateDescriptor;
 import dev.riffle.api.state.ListState;
 import dev.riffle.api.state.ListStateDescriptor;
+import dev.riffle.api.state.LongValueState;
+import dev.riffle.api.state.LongValueStateDescriptor;
 import dev.riffle.api.state.MapState;
 import dev.riffle.api.state.MapStateDescriptor;
 import dev.riffle.api.state.ReducingState;
@@ -66,6 +68,12 @@ public final class StreamRuntimeContext implements RuntimeContext
     public <T> ValueState<T> getState(final ValueStateDescriptor<T> descriptor)
     {
         return registry.getOrCreate(descriptor, () -> keyed(descriptor).valueState(descriptor));
+    }
+
+    @Override
+    public LongValueState getLongState(final LongValueStateDescriptor descriptor)
+    {
+        return registry.getOrCreate(descriptor, () -> keyed(descriptor).longValueState(descriptor));
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.riffle.api.state.AggregatingState;
 import dev.riffle.api.state.AggregatingStateDescriptor;
 import dev.riffle.api.state.ListState;
 import dev.riffle.api.state.ListStateDescriptor;
+import dev.riffle.api.state.LongValueState;
+import dev.riffle.api.state.LongValueStateDescriptor;
 import dev.riffle.api.state.MapState;
 import dev.riffle.api.state.MapStateDescriptor;
 import dev.riffle.api.state.ReducingState;
@@ -61,6 +63,12 @@ final class HeapKeyedStateBackend implements KeyedStateBackend
     public <T> ValueState<T> valueState(final ValueStateDescriptor<T> descriptor)
     {
         return new HeapValueState<>(entries(descriptor.name()), descriptor.defaultValue());
+    }
+
+    @Override
+    public LongValueState longValueState(final LongValueStateDescriptor descriptor)
+    {
+        return new HeapLongValueState(entries(descriptor.name()), descriptor.defaultValue());
     }
 
     @Override

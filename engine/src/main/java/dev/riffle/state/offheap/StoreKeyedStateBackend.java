@@ -4,6 +4,8 @@ import dev.riffle.api.state.AggregatingState;
 import dev.riffle.api.state.AggregatingStateDescriptor;
 import dev.riffle.api.state.ListState;
 import dev.riffle.api.state.ListStateDescriptor;
+import dev.riffle.api.state.LongValueState;
+import dev.riffle.api.state.LongValueStateDescriptor;
 import dev.riffle.api.state.MapState;
 import dev.riffle.api.state.MapStateDescriptor;
 import dev.riffle.api.state.ReducingState;
@@ -84,6 +86,14 @@ abstract class StoreKeyedStateBackend implements KeyedStateBackend
     public <T> ValueState<T> valueState(final ValueStateDescriptor<T> descriptor)
     {
         return value(descriptor, descriptor.type(), descriptor.defaultValue());
+    }
+
+    @Override
+    public LongValueState longValueState(final LongValueStateDescriptor descriptor)
+    {
+        final KeyedStore store = store();
+        return new OffHeapLongValueState(store, store.registerState(descriptor.name()), currentKey,
+            descriptor.defaultValue());
     }
 
     @Override
