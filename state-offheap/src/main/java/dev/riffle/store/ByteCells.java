@@ -60,6 +60,17 @@ final class ByteCells
             c + BucketPage.CELL_PAYLOAD : page + UnsafeApi.getInt(c + BucketPage.CELL_PAYLOAD);
     }
 
+    /**
+     * @return address of the value of the entry in cell {@code c} of {@code page} if it is 8 bytes long
+     * (possibly unaligned: an inline value follows its key), else 0.
+     */
+    static long longValueAddress(final long page, final long c)
+    {
+        final int lengths = UnsafeApi.getInt(c + BucketPage.CELL_LENGTHS);
+        return BucketPage.valueLength(lengths) == Long.BYTES ?
+            keyAddress(page, c, lengths) + BucketPage.keyLength(lengths) : 0;
+    }
+
     private static boolean equal(final long stored, final byte[] keyArray, final long keyAddress, final int length)
     {
         int i = 0;

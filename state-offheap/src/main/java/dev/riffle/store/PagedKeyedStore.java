@@ -64,6 +64,8 @@ public final class PagedKeyedStore implements KeyedStore
     private final UnsafeBuffer scratch;
     private final UnsafeBuffer longValue = new UnsafeBuffer(new byte[Long.BYTES]);
     private KeyGroupDirectory foundDirectory;
+    private int foundIndex;
+    private long foundPageAddress;
     private int foundHash;
     private int foundPage;
     private UnsafeBuffer found;
@@ -344,16 +346,23 @@ public final class PagedKeyedStore implements KeyedStore
     public long getLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength, final long missingValue)
     {
-        final int c = findByteKey(keyGroup, stateId, key, keyOffset, keyLength);
-        final UnsafeBuffer buffer = found;
-        final int base = foundBase;
-        return c < 0 ? missingValue : buffer.getLong(longValue(buffer, base, c));
+        final long cell = findByteCell(keyGroup, stateId, key, keyOffset, keyLength);
+        return 0 == cell ? missingValue : LongCells.get(longValueAddress(cell));
     }
 
     @Override
     public void putLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength, final long value)
     {
+        final long cell = findByteCell(keyGroup, stateId, key, keyOffset, keyLength);
+        final long at = 0 == cell ? 0 : ByteCells.longValueAddress(foundPageAddress, cell);
+        if (0 != at)
+        {
+            beforeWrite(foundDirectory.page(foundIndex));
+            LongCells.put(at, value);
+            ChangedLines.markLong(foundPageAddress, layoutSize, at);
+            return;
+        }
         longValue.putLong(0, value);
         put(keyGroup, stateId, key, keyOffset, keyLength, longValue, 0, Long.BYTES);
     }
@@ -362,16 +371,14 @@ public final class PagedKeyedStore implements KeyedStore
     public long addLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength, final long delta)
     {
-        final int c = findByteKey(keyGroup, stateId, key, keyOffset, keyLength);
-        final UnsafeBuffer buffer = found;
-        final int base = foundBase;
-        if (c >= 0)
+        final long cell = findByteCell(keyGroup, stateId, key, keyOffset, keyLength);
+        if (0 != cell)
         {
-            final int at = longValue(buffer, base, c);
-            beforeWrite(foundPage);
-            final long value = buffer.getLong(at) + delta;
-            buffer.putLong(at, value);
-            ChangedLines.mark(buffer, base, layoutSize, at, Long.BYTES);
+            final long at = longValueAddress(cell);
+            beforeWrite(foundDirectory.page(foundIndex));
+            final long value = LongCells.get(at) + delta;
+            LongCells.put(at, value);
+            ChangedLines.markLong(foundPageAddress, layoutSize, at);
             return value;
         }
         longValue.putLong(0, delta);
@@ -379,14 +386,44 @@ public final class PagedKeyedStore implements KeyedStore
         return delta;
     }
 
-    private static int longValue(final UnsafeBuffer buffer, final int base, final int c)
+    /**
+     * @return the address of the 8-byte value of a cell {@link #findByteCell} found.
+     * @throws IllegalStateException if its value is not 8 bytes long.
+     */
+    private long longValueAddress(final long cell)
     {
-        final int valueLength = BucketPage.valueLength(buffer, c);
-        if (valueLength != Long.BYTES)
+        final long at = ByteCells.longValueAddress(foundPageAddress, cell);
+        if (0 == at)
         {
-            throw notALong(valueLength);
+            throw notALong(BucketPage.valueLength(LongCells.lengths(cell)));
         }
-        return BucketPage.valueOffset(buffer, base, c);
+        return at;
+    }
+
+    /**
+     * The byte-key lookup of the long fast paths, on raw addresses: no page buffer or offset is looked
+     * up, which keeps a String → count operation short enough for the CPU to overlap its cache miss
+     * with the next operation's work. Leaves the directory, index and page address in the
+     * {@code found*} fields for a write that follows (writer thread only).
+     *
+     * @return address of the key's cell, or 0 if absent.
+     * @throws IndexOutOfBoundsException if the key is not within its buffer.
+     */
+    private long findByteCell(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
+        final int keyLength)
+    {
+        key.boundsCheck(keyOffset, keyLength);
+        final byte[] keyArray = key.byteArray();
+        final long keyAddress = key.addressOffset() + keyOffset;
+        final int hash = EntryHash.hash(stateId, keyArray, keyAddress, keyLength);
+        final KeyGroupDirectory directory = directory(keyGroup);
+        final int index = directory.index(hash);
+        final long pageAddress = directory.address(index);
+        foundDirectory = directory;
+        foundIndex = index;
+        foundPageAddress = pageAddress;
+        return ByteCells.find(pageAddress, directory.cells(index), BucketPage.tag(hash, stateId),
+            keyArray, keyAddress, keyLength);
     }
 
     /**
