@@ -4,11 +4,6 @@ import dev.riffle.api.RiffleConfig;
 import dev.riffle.api.StreamEnvironment;
 import dev.riffle.api.connector.Sink;
 import dev.riffle.api.connector.SinkWriter;
-import dev.riffle.api.functions.Collector;
-import dev.riffle.api.functions.KeyedProcessFunction;
-import dev.riffle.api.functions.RuntimeContext;
-import dev.riffle.api.state.LongValueState;
-import dev.riffle.api.state.LongValueStateDescriptor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,7 +25,7 @@ import java.util.function.LongFunction;
  * discarding sink, as a whole job per invocation (thread start-up included, amortised over
  * {@value #RECORDS} records). Keys come from a pre-built table so the generator allocates nothing;
  * {@code work=count} is the Flink-style {@code ValueState<Long>} count that emits the count (boxed),
- * {@code work=counter} counts in a {@link LongValueState} and forwards the record (no boxing anywhere),
+ * {@code work=counter} counts in a {@code LongValueState} and forwards the record ({@link CounterPerKey}) (no boxing anywhere),
  * {@code work=forward} replaces the count by a stateless pass-through, which isolates what the
  * runtime itself allocates per record.
  */
@@ -93,31 +88,6 @@ public class KeyedCountBenchmark
             keyed.map(k -> k).sinkTo(new Discard<>());
         }
         env.execute("keyed-count");
-    }
-
-    /**
-     * Counts each key's records in a {@link LongValueState} and forwards the record itself: state
-     * access and emission without a boxed object, so that {@code -prof gc} shows what the runtime and
-     * the state backend allocate per record.
-     */
-    static final class CounterPerKey<K, T> extends KeyedProcessFunction<K, T, T>
-    {
-        private static final long serialVersionUID = 1L;
-
-        private transient LongValueState count;
-
-        @Override
-        public void open(final RuntimeContext context)
-        {
-            count = context.getLongState(new LongValueStateDescriptor("count"));
-        }
-
-        @Override
-        public void processElement(final T value, final Context<K> ctx, final Collector<T> out)
-        {
-            count.add(1);
-            out.collect(value);
-        }
     }
 
     static final class Discard<T> implements Sink<T>

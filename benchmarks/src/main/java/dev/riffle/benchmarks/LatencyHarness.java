@@ -7,11 +7,6 @@ import dev.riffle.api.checkpoint.StartPoint;
 import dev.riffle.api.connectors.Ingress;
 import dev.riffle.api.connector.Sink;
 import dev.riffle.api.connector.SinkWriter;
-import dev.riffle.api.functions.Collector;
-import dev.riffle.api.functions.KeyedProcessFunction;
-import dev.riffle.api.functions.RuntimeContext;
-import dev.riffle.api.state.LongValueState;
-import dev.riffle.api.state.LongValueStateDescriptor;
 import org.HdrHistogram.Histogram;
 
 import java.nio.file.Files;
@@ -25,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * End-to-end latency of a keyed pipeline at a fixed offered rate, with and without checkpointing:
  * a host thread offers events into an {@link Ingress} on a fixed schedule (latency is measured from
  * the scheduled send time, so a stalled pipeline cannot hide its stalls: no coordinated omission),
- * keyBy → a {@code LongValueState} count → a sink that records the latency into an HdrHistogram. The sender does not
+ * keyBy → a {@code LongValueState} count ({@link CounterPerKey}) → a sink that records the latency into an HdrHistogram. The sender does not
  * spin: it offers the events that are due, then parks until the next one, so events leave in small
  * bursts (the kernel's park granularity, ~50–60 µs here), which is in every figure, including the
  * median.
@@ -134,7 +129,7 @@ public final class LatencyHarness
         final StreamEnvironment env = StreamEnvironment.create(config);
         env.fromSource(ingress, "Ingress")
             .keyBy(e -> e[0])
-            .process(new Count())
+            .process(new CounterPerKey<Long, long[]>())
             .sinkTo(new LatencySink(histogram, probeSeen));
         final long executeStart = System.nanoTime();
         final JobHandle job = env.executeAsync("latency");
@@ -238,26 +233,6 @@ public final class LatencyHarness
     private static dev.riffle.api.StateBackendType backend()
     {
         return dev.riffle.api.StateBackendType.valueOf(System.getProperty("riffle.state", "OFF_HEAP"));
-    }
-
-    static final class Count extends KeyedProcessFunction<Long, long[], long[]>
-    {
-        private static final long serialVersionUID = 1L;
-
-        private transient LongValueState count;
-
-        @Override
-        public void open(final RuntimeContext context)
-        {
-            count = context.getLongState(new LongValueStateDescriptor("count"));
-        }
-
-        @Override
-        public void processElement(final long[] value, final Context<Long> ctx, final Collector<long[]> out)
-        {
-            count.add(1);
-            out.collect(value);
-        }
     }
 
     static final class LatencySink implements Sink<long[]>

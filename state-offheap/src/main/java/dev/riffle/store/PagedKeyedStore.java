@@ -403,7 +403,7 @@ public final class PagedKeyedStore implements KeyedStore
     /**
      * The byte-key lookup of the long fast paths, on raw addresses: no page buffer or offset is looked
      * up, which keeps a String → count operation short enough for the CPU to overlap its cache miss
-     * with the next operation's work. Leaves the directory, index and page address in the
+     * with the next operation's work. Leaves the directory, index, hash and page address in the
      * {@code found*} fields for a write that follows (writer thread only).
      *
      * @return address of the key's cell, or 0 if absent.
@@ -421,6 +421,7 @@ public final class PagedKeyedStore implements KeyedStore
         final long pageAddress = directory.address(index);
         foundDirectory = directory;
         foundIndex = index;
+        foundHash = hash;
         foundPageAddress = pageAddress;
         return ByteCells.find(pageAddress, directory.cells(index), BucketPage.tag(hash, stateId),
             keyArray, keyAddress, keyLength);
@@ -435,23 +436,13 @@ public final class PagedKeyedStore implements KeyedStore
     private int findByteKey(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength)
     {
-        key.boundsCheck(keyOffset, keyLength);
-        final byte[] keyArray = key.byteArray();
-        final long keyAddress = key.addressOffset() + keyOffset;
-        final int hash = EntryHash.hash(stateId, keyArray, keyAddress, keyLength);
-        final KeyGroupDirectory directory = directory(keyGroup);
-        final int index = directory.index(hash);
-        final int page = directory.page(index);
+        final long cell = findByteCell(keyGroup, stateId, key, keyOffset, keyLength);
+        final int page = foundDirectory.page(foundIndex);
         final int base = arena.offset(page);
-        foundDirectory = directory;
-        foundHash = hash;
         foundPage = page;
         found = arena.buffer(page);
         foundBase = base;
-        final long pageAddress = directory.address(index);
-        final long cell = ByteCells.find(pageAddress, directory.cells(index), BucketPage.tag(hash, stateId),
-            keyArray, keyAddress, keyLength);
-        return 0 == cell ? -1 : base + (int)(cell - pageAddress);
+        return 0 == cell ? -1 : base + (int)(cell - foundPageAddress);
     }
 
     private static IllegalStateException notALong(final int valueLength)
