@@ -22,7 +22,10 @@ import java.util.List;
  */
 final class ChronicleKeyedStateBackend extends StoreKeyedStateBackend
 {
-    static final String FORMAT = "chronicle-v1";
+    /**
+     * v2: as {@link OffHeapKeyedStateBackend#FORMAT}.
+     */
+    static final String FORMAT = "chronicle-v2";
 
     private final Path workDirectory;
     private final ChronicleKeyedStore store;

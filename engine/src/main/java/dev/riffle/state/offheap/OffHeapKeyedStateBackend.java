@@ -20,7 +20,12 @@ import java.util.List;
  */
 final class OffHeapKeyedStateBackend extends StoreKeyedStateBackend
 {
-    static final String FORMAT = "offheap-v1";
+    /**
+     * v2: {@code KeyedStream.sum} and {@code count} keep their running value in a {@code LongValueState}
+     * (the store's native 8-byte long), where v1 kept a serialised {@code ValueState<Long>}: a v1
+     * checkpoint is refused rather than read with the new meaning.
+     */
+    static final String FORMAT = "offheap-v2";
 
     private final Path workDirectory;
     private final StoreOptions options;

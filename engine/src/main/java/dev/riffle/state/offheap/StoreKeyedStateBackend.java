@@ -138,9 +138,11 @@ abstract class StoreKeyedStateBackend implements KeyedStateBackend
         {
             if (!format.equals(handle.format()))
             {
+                final String backend = format.substring(0, format.lastIndexOf('-') + 1);
                 throw new IOException("state of operator '" + operatorName + "' was checkpointed in format '" +
-                    handle.format() + "', this backend reads '" + format +
-                    "': restore with the backend that took the checkpoint");
+                    handle.format() + "', this backend reads '" + format + (handle.format().startsWith(backend) ?
+                    "': the checkpoint was taken by an older version of Riffle, whose state this one cannot read" :
+                    "': restore with the backend that took the checkpoint"));
             }
         }
         return handles.stream().filter(h -> h.intersects(keyGroups.start(), keyGroups.end())).toList();

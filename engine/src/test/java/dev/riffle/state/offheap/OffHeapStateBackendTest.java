@@ -6,6 +6,7 @@ import dev.riffle.state.KeyGroupRange;
 import dev.riffle.state.KeyedStateBackend;
 import dev.riffle.state.KeyedStateBackendContract;
 import dev.riffle.state.StateBackend;
+import dev.riffle.state.snapshot.KeyedStateHandle;
 import dev.riffle.store.StoreOptions;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,29 @@ class OffHeapStateBackendTest extends KeyedStateBackendContract
             () -> backend.valueState(new ValueStateDescriptor<>("when", java.util.Date.class)));
         assertTrue(ex.getMessage().contains("state 'when'") && ex.getMessage().contains("java.util.Date"),
             ex.getMessage());
+    }
+
+    @Test
+    void checkpointOfAnOlderFormatIsRefusedNamingIt() throws Exception
+    {
+        final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final ValueState<Long> value = backend.valueState(new ValueStateDescriptor<>("v", Long.class));
+        key(backend, 1L);
+        value.update(7L);
+        final KeyedStateHandle written = backend.snapshot(1).write(checkpointDir, "op-7-0");
+        final KeyedStateHandle older = new KeyedStateHandle(
+            written.firstKeyGroup(), written.lastKeyGroup(), "offheap-v1", written.files());
+
+        final KeyedStateBackend restored = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final java.io.IOException ex = assertThrows(java.io.IOException.class,
+            () -> restored.restore(checkpointDir, java.util.List.of(older)));
+        assertTrue(ex.getMessage().contains("'offheap-v1'") && ex.getMessage().contains("older version"),
+            ex.getMessage());
+        final java.io.IOException other = assertThrows(java.io.IOException.class, () -> backend(
+            new KeyGroupRange(0, MAX_PARALLELISM - 1)).restore(checkpointDir, java.util.List.of(
+            new KeyedStateHandle(0, MAX_PARALLELISM - 1, "heap-v1", written.files()))));
+        assertTrue(other.getMessage().contains("restore with the backend that took the checkpoint"),
+            other.getMessage());
     }
 
     @Test
