@@ -10,10 +10,8 @@ import dev.riffle.store.StoreSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * Checkpoint cost against state size, at the store level: for N long → long entries, a full first
@@ -69,9 +67,7 @@ public final class StoreCheckpointHarness
 
     private static void warmUp() throws Exception
     {
-        final Path shm = Path.of("/dev/shm");
-        final Path dir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "riffle-warm-") :
-            Files.createTempDirectory("riffle-warm-");
+        final Path dir = BenchmarkFiles.stateDirectory("riffle-warm-");
         final PagedKeyedStore store = PagedKeyedStore.create(dir.resolve("work"), 0, 0, StoreOptions.DEFAULT);
         final int state = store.registerState("v");
         final Path data = Files.createDirectories(dir.resolve("data"));
@@ -81,14 +77,14 @@ public final class StoreCheckpointHarness
             store.snapshot(i).write(dir.resolve("m"), data, "w" + (i & 1));
         }
         store.close();
-        delete(dir);
+        BenchmarkFiles.deleteStateDirectory(dir);
     }
 
     private static void run(final long entries) throws Exception
     {
         final Path dir = Files.createTempDirectory("riffle-store-harness-");
         final Path data = Files.createDirectories(dir.resolve("data"));
-        final Path work = Files.createTempDirectory(TemporaryStateDirectory.root(), "riffle-store-harness-work-");
+        final Path work = BenchmarkFiles.stateDirectory("riffle-store-harness-work-");
         final PagedKeyedStore store = PagedKeyedStore.create(work.resolve("live"), 0, KEY_GROUPS - 1, StoreOptions.DEFAULT);
         final int state = store.registerState("v");
         for (long k = 0; k < entries; k++)
@@ -145,18 +141,7 @@ public final class StoreCheckpointHarness
             restoreNanos / 1e6, first);
         restored.close();
         store.close();
-        delete(dir);
-        delete(work);
-    }
-
-    private static void delete(final Path dir) throws Exception
-    {
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(p);
-            }
-        }
+        BenchmarkFiles.deleteRecursively(dir);
+        BenchmarkFiles.deleteStateDirectory(work);
     }
 }
