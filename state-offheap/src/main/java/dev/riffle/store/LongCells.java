@@ -66,10 +66,19 @@ final class LongCells
         final int lengths = UnsafeApi.getInt(cell + BucketPage.CELL_LENGTHS);
         if (lengths != BucketPage.LONG_LENGTHS)
         {
-            throw new IllegalStateException(
-                "entry holds a " + BucketPage.valueLength(lengths) + "-byte value, not an 8-byte long");
+            throw notALong(lengths);
         }
         return cell + BucketPage.CELL_PAYLOAD + Long.BYTES;
+    }
+
+    /**
+     * @param lengths {@link BucketPage#lengths} of an entry whose value is not 8 bytes long.
+     * @return the error of a long operation on it.
+     */
+    static IllegalStateException notALong(final int lengths)
+    {
+        return new IllegalStateException(
+            "entry holds a " + BucketPage.valueLength(lengths) + "-byte value, not an 8-byte long");
     }
 
     /**

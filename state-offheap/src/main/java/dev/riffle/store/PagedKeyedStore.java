@@ -395,7 +395,7 @@ public final class PagedKeyedStore implements KeyedStore
         final long at = ByteCells.longValueAddress(foundPageAddress, cell);
         if (0 == at)
         {
-            throw notALong(BucketPage.valueLength(LongCells.lengths(cell)));
+            throw LongCells.notALong(LongCells.lengths(cell));
         }
         return at;
     }
@@ -443,11 +443,6 @@ public final class PagedKeyedStore implements KeyedStore
         found = arena.buffer(page);
         foundBase = base;
         return 0 == cell ? -1 : base + (int)(cell - foundPageAddress);
-    }
-
-    private static IllegalStateException notALong(final int valueLength)
-    {
-        return new IllegalStateException("entry holds a " + valueLength + "-byte value, not an 8-byte long");
     }
 
     // ---------------------------------------------------------------- byte keys and values
