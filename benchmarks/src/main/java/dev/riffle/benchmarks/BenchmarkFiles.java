@@ -1,12 +1,10 @@
 package dev.riffle.benchmarks;
 
 import dev.riffle.state.TemporaryStateDirectory;
+import dev.riffle.state.snapshot.CheckpointFiles;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Where benchmarks keep live state: in {@link TemporaryStateDirectory#root()}, where the engine puts it by
@@ -50,16 +48,6 @@ final class BenchmarkFiles
      */
     static void deleteRecursively(final Path root) throws IOException
     {
-        if (!Files.exists(root))
-        {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root))
-        {
-            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(p);
-            }
-        }
+        CheckpointFiles.deleteRecursively(root);
     }
 }
