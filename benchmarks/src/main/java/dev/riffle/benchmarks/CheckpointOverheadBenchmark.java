@@ -22,9 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Throughput of the keyed count pipeline (generator → keyBy → {@code ValueState<Long>} count →
@@ -95,13 +93,7 @@ public class CheckpointOverheadBenchmark
     @TearDown
     public void tearDown() throws IOException
     {
-        try (Stream<Path> paths = Files.walk(directory))
-        {
-            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(p);
-            }
-        }
+        BenchmarkFiles.deleteRecursively(directory);
     }
 
     /**

@@ -20,9 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * End-to-end latency of a keyed pipeline at a fixed offered rate, with and without checkpointing:
  * a host thread offers events into an {@link Ingress} on a fixed schedule (latency is measured from
  * the scheduled send time, so a stalled pipeline cannot hide its stalls: no coordinated omission),
- * keyBy → a {@code LongValueState} count ({@link CounterPerKey}) → a sink that records the latency into an HdrHistogram. The sender does not
- * spin: it offers the events that are due, then parks until the next one, so events leave in small
- * bursts (the kernel's park granularity, ~50–60 µs here), which is in every figure, including the
+ * keyBy → a {@code LongValueState} count ({@link CounterPerKey}) → a sink that records the latency
+ * into an HdrHistogram. The sender does not spin: it offers the events that are due, then parks until
+ * the next one, so events leave in small bursts (the kernel's park granularity, ~50–60 µs here), which is in every figure, including the
  * median.
  * <p>
  * The schedule starts only once the job is ready: one probe event is offered and the harness waits
