@@ -152,7 +152,7 @@ public final class StoreRestore
             {
                 if (null == directories[i])
                 {
-                    store.directories[i] = store.newDirectory(i);
+                    store.directories[i] = store.growth.newDirectory(i);
                 }
                 else
                 {
@@ -196,10 +196,10 @@ public final class StoreRestore
         final List<String> names = manifest.stateNames();
         for (int id = 0; id < names.size(); id++)
         {
-            final Integer existing = store.stateIds.get(names.get(id));
+            final Integer existing = store.states.id(names.get(id));
             if (null == existing)
             {
-                store.restoredState(names.get(id), id);
+                store.states.restored(names.get(id), id);
             }
             else if (existing != id)
             {
@@ -242,7 +242,7 @@ public final class StoreRestore
                             dataFiles.channels().put(ref.file(), channel);
                         }
                     }
-                    target = store.restoredPage();
+                    target = store.growth.restoredPage();
                     tasks.add(new PageTask(target, chain, dataFiles));
                     loaded.put(chain, target);
                 }

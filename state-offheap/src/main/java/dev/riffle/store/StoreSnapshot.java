@@ -126,7 +126,7 @@ public final class StoreSnapshot
      */
     int[] captureDirectory(final int slot)
     {
-        final java.util.concurrent.atomic.AtomicLongArray captures = store.directoryCaptures;
+        final java.util.concurrent.atomic.AtomicLongArray captures = store.barrier.directoryCaptures;
         while (true)
         {
             final long state = captures.getAcquire(slot);
@@ -161,7 +161,7 @@ public final class StoreSnapshot
 
     private boolean needsSave(final int page)
     {
-        return baseEpoch == 0 || store.captures.written(page) >= baseEpoch;
+        return baseEpoch == 0 || store.barrier.captures.written(page) >= baseEpoch;
     }
 
     /**
@@ -173,7 +173,7 @@ public final class StoreSnapshot
      */
     void captureForWriter(final int page)
     {
-        final PageCaptures captures = store.captures;
+        final PageCaptures captures = store.barrier.captures;
         while (true)
         {
             final long state = captures.capture(page);
@@ -349,7 +349,7 @@ public final class StoreSnapshot
         if (!standalone)
         {
             store.lineage.update(saved, newFile, dataDirectory);
-            store.snapshotCompleted(this);
+            store.barrier.snapshotCompleted(this);
         }
         int deltas = 0;
         for (final SnapshotLineage.Chain chain : saved.values())
@@ -423,7 +423,7 @@ public final class StoreSnapshot
     private void saveInto(final int page, final UnsafeBuffer live, final UnsafeBuffer copy,
         final boolean changedLinesOnly)
     {
-        final PageCaptures captures = store.captures;
+        final PageCaptures captures = store.barrier.captures;
         final int pageSize = store.arena.pageSize();
         final int base = store.arena.offset(page);
         if (changedLinesOnly)
@@ -445,7 +445,7 @@ public final class StoreSnapshot
      */
     private UnsafeBuffer capture(final int page, final UnsafeBuffer own)
     {
-        final PageCaptures captures = store.captures;
+        final PageCaptures captures = store.barrier.captures;
         while (true)
         {
             final long state = captures.acquireCapture(page);

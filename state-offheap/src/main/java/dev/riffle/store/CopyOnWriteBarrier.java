@@ -1,0 +1,151 @@
+package dev.riffle.store;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The writer's side of copy-on-write towards the snapshots of a {@link PagedKeyedStore}: it keeps the
+ * epochs, starts snapshots, and is the barrier the writer passes before it changes a page or a key
+ * group's directory, so that each snapshot sees the store as it was when it started.
+ * <p>
+ * <b>Epochs.</b> Starting a snapshot ({@link #startSnapshot}) costs the writer O(1): it bumps the epoch.
+ * Afterwards the first write to a page the snapshot has not captured yet copies it first
+ * ({@link StoreSnapshot#captureForWriter}), and the first split in a key group hands its directory's page
+ * ids over first ({@link #beforeDirectoryChange}); the snapshot thread captures and writes the rest.
+ * Only pages changed since the last completed snapshot are written — the others are referenced in the
+ * files of earlier snapshots.
+ * <p>
+ * <b>Threading.</b> The writer thread calls every method but {@link #snapshotCompleted}, which the
+ * snapshot thread calls. The epoch, the active snapshot and the per-key-group change epochs are the
+ * writer's alone (plain fields); a snapshot carries its own copy of its epoch to the snapshot thread.
+ * <p>
+ * <b>Memory ordering.</b> {@link #snapshotCompleted}'s volatile store publishes the completed epoch to
+ * the writer's next {@link #startSnapshot} (volatile load). The capture words, {@link #captures} per page
+ * and {@link #directoryCaptures} per key group, are shared with the snapshot thread: a word goes from an
+ * older epoch to {@code -S} by CAS and to {@code S} by a release store once the capture is done, so
+ * exactly one thread captures each page and directory for snapshot S and the other sees what it took
+ * ({@link PageCaptures}). The writer changes nothing a snapshot still needs before its word is {@code S}.
+ * <p>
+ * <b>Cost.</b> A write costs one plain epoch check per page ({@link #beforeWrite}) unless a snapshot
+ * still needs the page: no allocation, lock or system call.
+ */
+final class CopyOnWriteBarrier
+{
+    final PageCaptures captures = new PageCaptures();
+    /**
+     * Per key group, the epoch of the latest snapshot its directory's page ids were captured for, or its
+     * negation while a thread takes them: the same protocol as the pages' ({@link PageCaptures}).
+     */
+    final AtomicLongArray directoryCaptures;
+    /** Per key group, the epoch in which the writer last changed its directory; writer only. */
+    private final long[] directoryChanged;
+    private final PagedKeyedStore store;
+    /** Writer's epoch: incremented by every snapshot; the snapshot thread reads only its snapshot's copy. */
+    private long epoch;
+    /** Written by the snapshot thread when a snapshot completes (volatile store), read by the writer. */
+    private volatile long lastCompletedEpoch;
+    /** The latest snapshot started, or {@link StoreSnapshot#none} (never null); writer thread. */
+    private StoreSnapshot activeForWriter;
+
+    /**
+     * @param store     the store whose snapshots this starts; still being constructed.
+     * @param keyGroups its key groups.
+     */
+    CopyOnWriteBarrier(final PagedKeyedStore store, final int keyGroups)
+    {
+        this.store = store;
+        this.directoryCaptures = new AtomicLongArray(keyGroups);
+        this.directoryChanged = new long[keyGroups];
+        this.activeForWriter = StoreSnapshot.none(store, keyGroups);
+    }
+
+    /**
+     * Starts a snapshot of the store as it is now, in O(1): a new epoch. See
+     * {@link PagedKeyedStore#snapshot(long)}.
+     *
+     * @param snapshotId caller's id, recorded in the manifest.
+     * @param full       whether every page is written, rather than those changed since the last completed
+     *                   snapshot.
+     * @return the snapshot, now the one the writer preserves pages for.
+     */
+    StoreSnapshot startSnapshot(final long snapshotId, final boolean full)
+    {
+        final StoreSnapshot previous = activeForWriter;
+        final boolean lineageSettled = previous.isDone();
+        if (!lineageSettled)
+        {
+            // rare (a checkpoint aborted while its snapshot was still written): copy what the previous
+            // snapshot still needs, so both can proceed without waiting for its I/O
+            previous.captureAll();
+        }
+        final long snapshotEpoch = ++epoch;
+        final StoreSnapshot snapshot = new StoreSnapshot(store, snapshotId, snapshotEpoch,
+            full ? 0 : lastCompletedEpoch, store.arena.pageCount(), directoryChanged.length, store.stateNames(),
+            lineageSettled);
+        activeForWriter = snapshot;
+        return snapshot;
+    }
+
+    /**
+     * Called on the snapshot thread when a snapshot's files are durable: later snapshots are incremental
+     * to it. The volatile store publishes it to the writer's next {@link #startSnapshot}.
+     */
+    void snapshotCompleted(final StoreSnapshot snapshot)
+    {
+        lastCompletedEpoch = snapshot.epoch;
+    }
+
+    /**
+     * The copy-on-write barrier, called by the writer before it changes a page: a plain check of the
+     * page's last write epoch, so only the first change of a page after a snapshot pays anything.
+     */
+    void beforeWrite(final int page)
+    {
+        if (captures.written(page) == epoch)
+        {
+            return;
+        }
+        final StoreSnapshot snapshot = activeForWriter;
+        if (page < snapshot.pageLimit)
+        {
+            snapshot.captureForWriter(page);
+        }
+        captures.written(page, epoch);
+    }
+
+    /**
+     * The copy-on-write barrier of a directory, before the writer changes its page ids: the active
+     * snapshot gets the ids as they are, and the next change copies them.
+     */
+    void beforeDirectoryChange(final KeyGroupDirectory directory)
+    {
+        final int slot = directory.slot();
+        if (directoryChanged[slot] == epoch)
+        {
+            return;
+        }
+        activeForWriter.captureDirectory(slot);
+        directory.share();
+        directoryChanged[slot] = epoch;
+    }
+
+    /**
+     * Registers a page just allocated, as written in the current epoch: no snapshot started so far holds
+     * it (it is at or above their page limits), so its first change costs nothing.
+     */
+    void pageAllocated(final int page)
+    {
+        captures.ensure(page);
+        captures.written(page, epoch);
+    }
+
+    /**
+     * Called by the writer closing the store: if the latest snapshot is still being written, it closes the
+     * store when it is done.
+     *
+     * @return true if the snapshot took over closing the store.
+     */
+    boolean closeStoreAfterSnapshot()
+    {
+        return activeForWriter.closeStoreWhenDone();
+    }
+}
