@@ -20,10 +20,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>
  * <b>Memory ordering.</b> {@link #snapshotCompleted}'s volatile store publishes the completed epoch to
  * the writer's next {@link #startSnapshot} (volatile load). The capture words, {@link #captures} per page
- * and {@link #directoryCaptures} per key group, are shared with the snapshot thread: a word goes from an
- * older epoch to {@code -S} by CAS and to {@code S} by a release store once the capture is done, so
- * exactly one thread captures each page and directory for snapshot S and the other sees what it took
- * ({@link PageCaptures}). The writer changes nothing a snapshot still needs before its word is {@code S}.
+ * and {@link #directoryCaptures} per key group, are shared with the snapshot thread: either thread
+ * copies what snapshot S needs optimistically and publishes it with one CAS from an older epoch to
+ * {@code S}, so exactly one capture of each page and directory counts, and the other thread uses it
+ * ({@link PageCaptures}). The writer changes nothing a snapshot still needs before its word is
+ * {@code S}, and never waits for the snapshot thread.
  * <p>
  * <b>Cost.</b> A write costs one plain epoch check per page ({@link #beforeWrite}) unless a snapshot
  * still needs the page: no allocation, lock or system call.
@@ -32,8 +33,8 @@ final class CopyOnWriteBarrier
 {
     final PageCaptures captures = new PageCaptures();
     /**
-     * Per key group, the epoch of the latest snapshot its directory's page ids were captured for, or its
-     * negation while a thread takes them: the same protocol as the pages' ({@link PageCaptures}).
+     * Per key group, the epoch of the latest snapshot its directory's page ids were captured for,
+     * published by CAS as the pages' are ({@link StoreSnapshot#captureDirectory}).
      */
     final AtomicLongArray directoryCaptures;
     /** Per key group, the epoch in which the writer last changed its directory; writer only. */
@@ -123,7 +124,7 @@ final class CopyOnWriteBarrier
         {
             return;
         }
-        activeForWriter.captureDirectory(slot);
+        activeForWriter.captureDirectoryForWriter(slot);
         directory.share();
         directoryChanged[slot] = epoch;
     }

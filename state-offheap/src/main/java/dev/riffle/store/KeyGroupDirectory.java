@@ -11,8 +11,9 @@ import java.util.Arrays;
  * towards them: an array captured by a snapshot is never modified again, the writer replaces it with a
  * copy before its first change after a snapshot started ({@link #share}). A snapshot takes the array
  * lazily — the writer hands it over before that first change, or the snapshot thread takes it when it
- * gets to the key group (see {@link PagedKeyedStore#snapshot(long)}); the snapshot thread reads the
- * {@code pages} field only while it holds the directory's capture, when the writer cannot change it. {@code addresses} (the page's memory address) and
+ * gets to the key group (see {@link StoreSnapshot#captureDirectory}); the snapshot thread reads the
+ * {@code pages} reference optimistically and keeps it only if its capture CAS wins, which proves the
+ * writer had not replaced it. {@code addresses} (the page's memory address) and
  * {@code cells} (its cell count) are the writer's private lookup caches: a lookup goes from the hash to
  * the cell's memory without touching the page header or the arena's segment table, which keeps the
  * dependent-load chain of a lookup as short as a primitive hash map's. Writer thread only, but for the

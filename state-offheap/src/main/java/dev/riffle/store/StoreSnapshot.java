@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntConsumer;
 
 /**
  * A snapshot of a {@link PagedKeyedStore} as it was at {@link PagedKeyedStore#snapshot(long)}, written
@@ -49,6 +51,8 @@ public final class StoreSnapshot
      */
     private final boolean lineageSettled;
     private volatile boolean done;
+    /** Test hook: run by the snapshot thread between an optimistic copy and its CAS, or null. */
+    private IntConsumer interleaving;
     private final java.util.concurrent.ConcurrentHashMap<Integer, UnsafeBuffer> copies =
         new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger closeHandoff = new java.util.concurrent.atomic.AtomicInteger();
@@ -95,6 +99,16 @@ public final class StoreSnapshot
         return none;
     }
 
+    /**
+     * Tests: runs {@code hook} on the snapshot thread between each optimistic capture's copy and its
+     * CAS, with the page id (or {@code -1 - slot} for a key group's page ids), so that a test can run
+     * the writer exactly there. Set before {@link #write}.
+     */
+    void interleaveBeforePublish(final IntConsumer hook)
+    {
+        interleaving = hook;
+    }
+
     boolean isDone()
     {
         return done;
@@ -108,7 +122,7 @@ public final class StoreSnapshot
     {
         for (int slot = 0; slot < directories.length; slot++)
         {
-            captureDirectory(slot);
+            captureDirectoryForWriter(slot);
         }
         for (int page = 0; page < pageLimit; page++)
         {
@@ -117,35 +131,51 @@ public final class StoreSnapshot
     }
 
     /**
-     * Captures the page ids of key group {@code slot} for this snapshot if neither thread has yet — the
-     * writer before it first changes them after this snapshot started, the snapshot thread when it
-     * writes the key group — with the same capture protocol as a page's. The writer changes them only
-     * after a capture, and then replaces the array.
+     * Writer: captures the page ids of key group {@code slot} for this snapshot, if the snapshot thread
+     * has not yet, before the writer first changes them. Optimistic like a page's capture: the array
+     * goes to the snapshot, then a CAS of the key group's word from the state read before to this
+     * epoch. If the snapshot thread's CAS came first it took the same array (the writer replaces the
+     * array only after a capture), so the store of it here is harmless. Never waits.
+     */
+    void captureDirectoryForWriter(final int slot)
+    {
+        final AtomicLongArray captures = store.barrier.directoryCaptures;
+        final long state = captures.getAcquire(slot);
+        if (state < epoch)
+        {
+            directories[slot] = store.directories[slot].pages();
+            captures.compareAndSet(slot, state, epoch);
+        }
+    }
+
+    /**
+     * Snapshot thread: the page ids of key group {@code slot} as of this snapshot — captured by the
+     * writer, or taken here optimistically: the array is read, then the key group's word CASed from the
+     * state read before to this epoch. A failed CAS means the writer captured them meanwhile (and may
+     * have replaced the array since); its capture is then the one used.
      *
      * @return the page ids as of this snapshot.
      */
     int[] captureDirectory(final int slot)
     {
-        final java.util.concurrent.atomic.AtomicLongArray captures = store.barrier.directoryCaptures;
-        while (true)
+        final AtomicLongArray captures = store.barrier.directoryCaptures;
+        final long state = captures.getAcquire(slot);
+        if (state >= epoch)
         {
-            final long state = captures.getAcquire(slot);
-            if (state >= epoch)
-            {
-                return directories[slot];
-            }
-            if (state < 0)
-            {
-                Thread.onSpinWait();
-                continue;
-            }
-            if (captures.compareAndSet(slot, state, -epoch))
-            {
-                directories[slot] = store.directories[slot].pages();
-                captures.setRelease(slot, epoch);
-                return directories[slot];
-            }
+            return directories[slot];
         }
+        final int[] pages = store.directories[slot].pages();
+        if (null != interleaving)
+        {
+            interleaving.accept(-1 - slot);
+        }
+        if (captures.compareAndSet(slot, state, epoch))
+        {
+            directories[slot] = pages;
+            return pages;
+        }
+        captures.getAcquire(slot);
+        return directories[slot];
     }
 
     /**
@@ -165,45 +195,93 @@ public final class StoreSnapshot
     }
 
     /**
-     * Writer side of copy-on-write: called before the first change of a page this snapshot has not
-     * captured yet. A capture state at or above this snapshot's epoch means captured (a later
-     * snapshot starts only after every page of this one is captured); a negative one means another
-     * thread is copying the page right now. Copies are kept per snapshot, so overlapping snapshots
-     * never take each other's.
+     * Writer side of copy-on-write: called before the writer's first change of a page in this
+     * snapshot's epoch. If the snapshot thread captured the page already, only its pending clear is
+     * left to do. Otherwise the writer copies the page (if it changed since the last completed
+     * snapshot) and publishes the copy by CAS ({@link PageCaptures}); if the snapshot thread's CAS came
+     * first, the writer's copy is dropped. Never waits. Copies are kept per snapshot, so overlapping
+     * snapshots never take each other's.
      */
     void captureForWriter(final int page)
     {
         final PageCaptures captures = store.barrier.captures;
-        while (true)
+        final long state = captures.acquireCapture(page);
+        if (PageCaptures.epochOf(state) >= epoch)
         {
-            final long state = captures.capture(page);
-            if (state >= epoch)
-            {
-                return;
-            }
-            if (state < 0)
-            {
-                Thread.onSpinWait();
-                continue;
-            }
-            if (captures.casCapture(page, state, -epoch))
-            {
-                if (needsSave(page))
-                {
-                    final UnsafeBuffer copy = store.copyPool.take();
-                    final UnsafeBuffer live = store.arena.buffer(page);
-                    // a page that goes out as a delta needs only its changed lines: the task thread copies
-                    // those, not the whole page; the decision reads the lineage, which no thread changes
-                    // until this snapshot completes, and the snapshot thread repeats it on the copy
-                    final boolean delta = lineageSettled &&
-                        deltaLines(page, captures.cleared(page), live, store.arena.offset(page)) >= 0;
-                    saveInto(page, live, copy, delta);
-                    copies.put(page, copy);
-                }
-                captures.releaseCapture(page, epoch);
-                return;
-            }
+            clearIfPending(page, state);
+            return;
         }
+        final UnsafeBuffer live = store.arena.buffer(page);
+        final int base = store.arena.offset(page);
+        final boolean save = needsSave(page);
+        UnsafeBuffer copy = null;
+        if (save)
+        {
+            copy = store.copyPool.take();
+            final long since = countsFrom(page, state);
+            // a page that goes out as a delta needs only its changed lines: the task thread copies
+            // those, not the whole page; the decision reads the lineage, which no thread changes
+            // until this snapshot completes, and the snapshot thread repeats it on the copy
+            final boolean delta = lineageSettled && deltaLines(page, since, live, base) >= 0;
+            copyPage(live, base, copy, since, delta);
+            copies.put(page, copy); // before the CAS, which publishes it to the snapshot thread
+        }
+        if (captures.casCapture(page, state, PageCaptures.state(epoch, false)))
+        {
+            if (save)
+            {
+                clearMap(page, live, base, epoch);
+            }
+            else if (PageCaptures.pendingClear(state) && PageCaptures.epochOf(state) == epoch - 1)
+            {
+                clearMap(page, live, base, captures.savedAt(page, epoch - 1));
+            }
+            return;
+        }
+        if (save)
+        {
+            copies.remove(page);
+            store.copyPool.give(copy);
+        }
+        clearIfPending(page, captures.acquireCapture(page));
+    }
+
+    /**
+     * The epoch a page's change map counts from, as the capturing thread sees it: the save the map was
+     * last cleared for, or — if a save since has not been followed by the writer's clear yet — that
+     * save: the map then marks a superset of the lines changed since it, which a delta may carry.
+     * The writer reads the pending save's slot only for a state of the previous epoch, a slot the
+     * snapshot thread does not write during this one.
+     */
+    private long countsFrom(final int page, final long state)
+    {
+        final PageCaptures captures = store.barrier.captures;
+        return PageCaptures.pendingClear(state) && PageCaptures.epochOf(state) == epoch - 1 ?
+            captures.savedAt(page, epoch - 1) : captures.cleared(page);
+    }
+
+    /**
+     * Writer: the snapshot thread captured and saved the page; clears its map before the writer's
+     * first change, so the map counts from that save.
+     */
+    private void clearIfPending(final int page, final long state)
+    {
+        if (PageCaptures.pendingClear(state))
+        {
+            final PageCaptures captures = store.barrier.captures;
+            final long epochOfState = PageCaptures.epochOf(state);
+            clearMap(page, store.arena.buffer(page), store.arena.offset(page), captures.savedAt(page, epochOfState));
+            captures.releaseCapture(page, PageCaptures.state(epochOfState, false));
+        }
+    }
+
+    /**
+     * Writer: clears the live page's change map, which from now counts from the save of {@code savedAt}.
+     */
+    private void clearMap(final int page, final UnsafeBuffer live, final int base, final long savedAt)
+    {
+        ChangedLines.clear(live, base, store.arena.pageSize());
+        store.barrier.captures.cleared(page, savedAt);
     }
 
     /**
@@ -415,17 +493,16 @@ public final class StoreSnapshot
     }
 
     /**
-     * Copies a live page for this snapshot with its change map and the epoch the map counts from, then
-     * clears the map: called by the thread holding the page's capture.
+     * Copies a live page for this snapshot with its change map and, in the trailer, the epoch the map
+     * counts from. Changes nothing in the live page: the copy is optimistic, published by a CAS.
      *
+     * @param since            epoch the map counts from ({@link #countsFrom}).
      * @param changedLinesOnly copy only the map and the lines it marks (the page goes out as a delta).
      */
-    private void saveInto(final int page, final UnsafeBuffer live, final UnsafeBuffer copy,
+    private void copyPage(final UnsafeBuffer live, final int base, final UnsafeBuffer copy, final long since,
         final boolean changedLinesOnly)
     {
-        final PageCaptures captures = store.barrier.captures;
         final int pageSize = store.arena.pageSize();
-        final int base = store.arena.offset(page);
         if (changedLinesOnly)
         {
             ChangedLines.copyChanged(live, base, copy, pageSize);
@@ -434,44 +511,53 @@ public final class StoreSnapshot
         {
             copy.putBytes(0, live, base, pageSize);
         }
-        copy.putLong(pageSize, captures.cleared(page) | (changedLinesOnly ? LINES_ONLY : 0));
-        ChangedLines.clear(live, base, pageSize);
-        captures.cleared(page, epoch);
+        copy.putLong(pageSize, since | (changedLinesOnly ? LINES_ONLY : 0));
     }
 
     /**
+     * Snapshot thread: captures a page the writer has not captured yet, optimistically (copy, then
+     * CAS; see {@link PageCaptures}). A save leaves the live map as it is, flagged for the writer to
+     * clear ({@link #clearIfPending}); the epoch of the save goes to the state's slot before the CAS.
+     *
+     * @param own the snapshot thread's copy buffer.
      * @return the copy to write (the writer's, or {@code own} filled here), or null if the page is
      * unchanged since the last completed snapshot.
      */
     private UnsafeBuffer capture(final int page, final UnsafeBuffer own)
     {
         final PageCaptures captures = store.barrier.captures;
-        while (true)
+        final long state = captures.acquireCapture(page);
+        if (PageCaptures.epochOf(state) >= epoch)
         {
-            final long state = captures.acquireCapture(page);
-            if (state >= epoch)
-            {
-                return copies.remove(page);
-            }
-            if (state < 0)
-            {
-                Thread.onSpinWait();
-                continue;
-            }
-            if (captures.casCapture(page, state, -epoch))
-            {
-                UnsafeBuffer copy = null;
-                if (needsSave(page))
-                {
-                    final UnsafeBuffer live = store.arena.bufferForReader(page);
-                    // a delta needs only the changed lines: copy those, not the whole page
-                    final boolean delta = deltaLines(page, captures.cleared(page), live, store.arena.offset(page)) >= 0;
-                    saveInto(page, live, own, delta);
-                    copy = own;
-                }
-                captures.releaseCapture(page, epoch);
-                return copy;
-            }
+            return copies.remove(page);
         }
+        // written, cleared and the page are the writer's; read here while the writer may be capturing
+        // the page itself, in which case its CAS wins, ours fails, and nothing read here is used
+        final boolean save = needsSave(page);
+        final boolean pending = PageCaptures.pendingClear(state);
+        if (save)
+        {
+            final UnsafeBuffer live = store.arena.bufferForReader(page);
+            final int base = store.arena.offset(page);
+            final long since = pending ? captures.savedAt(page, PageCaptures.epochOf(state)) : captures.cleared(page);
+            // a delta needs only the changed lines: copy those, not the whole page
+            copyPage(live, base, own, since, deltaLines(page, since, live, base) >= 0);
+            captures.savedAt(page, epoch, epoch);
+        }
+        else if (pending)
+        {
+            // unchanged since a save whose clear is still pending: carry it to this epoch's slot
+            captures.savedAt(page, epoch, captures.savedAt(page, PageCaptures.epochOf(state)));
+        }
+        if (null != interleaving)
+        {
+            interleaving.accept(page);
+        }
+        if (captures.casCapture(page, state, PageCaptures.state(epoch, save || pending)))
+        {
+            return save ? own : null;
+        }
+        captures.acquireCapture(page); // the writer's CAS: its copy, if it made one, is in copies
+        return copies.remove(page);
     }
 }

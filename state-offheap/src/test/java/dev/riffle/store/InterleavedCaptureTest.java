@@ -1,0 +1,229 @@
+package dev.riffle.store;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The optimistic capture protocol ({@link PageCaptures}) with the writer run exactly inside the snapshot
+ * thread's capture window — after the snapshot thread copied a page or read a key group's page ids,
+ * before its CAS — on the same thread, so the interleaving is deterministic. A writer that waited for
+ * the snapshot thread there (as the earlier claim-then-copy protocol did) would never return: the test
+ * would time out. Every snapshot, restored, must equal the store as it was at {@code snapshot()}.
+ */
+class InterleavedCaptureTest
+{
+    private static final int KEY_GROUPS = 4;
+
+    @TempDir
+    Path dir;
+
+    private final List<PagedKeyedStore> stores = new ArrayList<>();
+    private final UnsafeBuffer keyBuffer = new UnsafeBuffer(new byte[16]);
+    private final UnsafeBuffer valueBuffer = new UnsafeBuffer(new byte[512]);
+    private int pageWindows;
+    private int directoryWindows;
+
+    @AfterEach
+    void tearDown()
+    {
+        stores.forEach(PagedKeyedStore::close);
+    }
+
+    @Test
+    void theWriterChangesPagesInsideTheSnapshotThreadsCaptureWindowWithoutWaiting()
+    {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> run(new Random(7)));
+        assertTrue(pageWindows > 500, pageWindows + " page capture windows with writes in them");
+        assertTrue(directoryWindows > 20, directoryWindows + " directory capture windows with splits in them");
+    }
+
+    @Test
+    void aPageTheSnapshotThreadSavedIsSavedAsADeltaAfterTheWritersNextChange() throws Exception
+    {
+        final StoreOptions options = new StoreOptions(4096, 64);
+        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 0, options));
+        final int state = store.registerState("v");
+        final Map<Long, Long> model = new HashMap<>();
+        for (long k = 0; k < 20_000; k++)
+        {
+            store.putLong(0, state, k, k);
+            model.put(k, k);
+        }
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        store.snapshot(1).write(dir.resolve("m1"), data, "s");
+        final Random random = new Random(3);
+        updateOnePercent(store, state, model, random);
+        // the snapshot thread captures every changed page; the writer clears their maps only later
+        final SnapshotResult second = store.snapshot(2).write(dir.resolve("m2"), data, "s");
+        assertEquals(second.pagesWritten(), second.deltasWritten(), "second snapshot: deltas");
+        // unchanged pages whose clear is still pending: carried to the next epoch
+        assertEquals(0, store.snapshot(3).write(dir.resolve("m3"), data, "s").pagesWritten());
+        updateOnePercent(store, state, model, random);
+        final StoreSnapshot fourth = store.snapshot(4);
+        // and captured by the writer in the epoch after the pending save
+        updateOnePercent(store, state, model, random);
+        final SnapshotResult fourthResult = fourth.write(dir.resolve("m4"), data, "s");
+        assertEquals(fourthResult.pagesWritten(), fourthResult.deltasWritten(), "fourth snapshot: deltas");
+        final SnapshotResult fifth = store.snapshot(5).write(dir.resolve("m5"), data, "s");
+        assertEquals(fifth.pagesWritten(), fifth.deltasWritten(), "fifth snapshot: deltas");
+
+        final PagedKeyedStore restored = track(StoreRestore.restore(dir.resolve("restored"), 0, 0, options,
+            List.of(new StoreRestore.Source(dir.resolve("m5"), data))));
+        for (final Map.Entry<Long, Long> e : model.entrySet())
+        {
+            assertEquals(e.getValue(), restored.getLong(0, state, e.getKey(), -1), "key " + e.getKey());
+        }
+    }
+
+    private static void updateOnePercent(final PagedKeyedStore store, final int state, final Map<Long, Long> model,
+        final Random random)
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            final long k = random.nextInt(20_000);
+            model.put(k, store.addLong(0, state, k, 1 + random.nextInt(1000)));
+        }
+    }
+
+    private void run(final Random random) throws Exception
+    {
+        final StoreOptions options = new StoreOptions(4096, 64);
+        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, KEY_GROUPS - 1, options));
+        final int longs = store.registerState("longs");
+        final int bytes = store.registerState("bytes");
+        final Map<Entry, byte[]> model = new HashMap<>();
+        final long[] nextKey = {0};
+        for (int i = 0; i < 5_000; i++)
+        {
+            write(store, longs, bytes, model, nextKey, random);
+        }
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        for (int round = 1; round <= 30; round++)
+        {
+            final StoreSnapshot snapshot = store.snapshot(round);
+            final Map<Entry, byte[]> expected = new HashMap<>(model);
+            snapshot.interleaveBeforePublish(id ->
+            {
+                if (random.nextInt(3) == 0)
+                {
+                    if (id >= 0)
+                    {
+                        pageWindows++;
+                    }
+                    else
+                    {
+                        directoryWindows++;
+                    }
+                    final int writes = 1 + random.nextInt(id >= 0 ? 20 : 400);
+                    for (int i = 0; i < writes; i++)
+                    {
+                        write(store, longs, bytes, model, nextKey, random);
+                    }
+                }
+            });
+            final Path manifest = dir.resolve("m" + round);
+            snapshot.write(manifest, data, "t");
+            final PagedKeyedStore restored = StoreRestore.restore(dir.resolve("restored-" + round), 0,
+                KEY_GROUPS - 1, options, List.of(new StoreRestore.Source(manifest, data)));
+            try
+            {
+                assertSameContents(expected, contents(restored), "snapshot " + round);
+            }
+            finally
+            {
+                restored.close();
+            }
+        }
+        assertSameContents(model, contents(store), "live store");
+    }
+
+    /**
+     * One random change: a new long key (the tables grow and split), an add to or removal of an
+     * existing one, or a byte key with a value of up to 300 bytes (kept in the page's heap).
+     */
+    private void write(final PagedKeyedStore store, final int longs, final int bytes, final Map<Entry, byte[]> model,
+        final long[] nextKey, final Random random)
+    {
+        final int action = random.nextInt(10);
+        final long key = action < 4 || nextKey[0] == 0 ? nextKey[0]++ : random.nextLong(nextKey[0]);
+        final int keyGroup = (int)(key % KEY_GROUPS);
+        if (action < 7)
+        {
+            final long value = store.addLong(keyGroup, longs, key, 1 + random.nextInt(100));
+            model.put(new Entry(keyGroup, longs, key), nativeLong(value));
+        }
+        else if (action < 8)
+        {
+            store.removeLong(keyGroup, longs, key);
+            model.remove(new Entry(keyGroup, longs, key));
+        }
+        else
+        {
+            final byte[] value = new byte[random.nextInt(300)];
+            random.nextBytes(value);
+            keyBuffer.putLong(0, key);
+            keyBuffer.putLong(8, ~key);
+            valueBuffer.putBytes(0, value);
+            store.put(keyGroup, bytes, keyBuffer, 0, 16, valueBuffer, 0, value.length);
+            model.put(new Entry(keyGroup, bytes, key), value);
+        }
+    }
+
+    private static Map<Entry, byte[]> contents(final PagedKeyedStore store)
+    {
+        final Map<Entry, byte[]> contents = new HashMap<>();
+        for (int kg = store.firstKeyGroup(); kg <= store.lastKeyGroup(); kg++)
+        {
+            store.forEach(kg, -1, (keyGroup, state, key, keyOffset, keyLength, value, valueOffset, valueLength) ->
+            {
+                final byte[] v = new byte[valueLength];
+                value.getBytes(valueOffset, v);
+                contents.put(new Entry(keyGroup, state, key.getLong(keyOffset)), v);
+            });
+        }
+        return contents;
+    }
+
+    private static void assertSameContents(final Map<Entry, byte[]> expected, final Map<Entry, byte[]> actual,
+        final String what)
+    {
+        assertEquals(expected.keySet(), actual.keySet(), what + ": keys");
+        for (final Map.Entry<Entry, byte[]> e : expected.entrySet())
+        {
+            assertArrayEquals(e.getValue(), actual.get(e.getKey()), what + ": value of " + e.getKey());
+        }
+    }
+
+    private static byte[] nativeLong(final long value)
+    {
+        final byte[] bytes = new byte[Long.BYTES];
+        new UnsafeBuffer(bytes).putLong(0, value);
+        return bytes;
+    }
+
+    private PagedKeyedStore track(final PagedKeyedStore store)
+    {
+        stores.add(store);
+        return store;
+    }
+
+    private record Entry(int keyGroup, int state, long key)
+    {
+    }
+}
