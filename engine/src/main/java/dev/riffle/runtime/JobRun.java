@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,7 +45,7 @@ final class JobRun implements JobHandle
     private final StateBackend stateBackend;
     private final TaskThreadFactory threadFactory;
     private final ScheduledExecutorService control;
-    private final ExecutorService snapshots;
+    private final SnapshotExecutor snapshots;
     private final CheckpointCoordinator coordinator;
     private final FunctionTemplates functions;
     private final RestartStrategy restartStrategy;

@@ -2,7 +2,6 @@ package dev.riffle.runtime;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -17,15 +16,16 @@ import java.util.concurrent.ThreadFactory;
  * @param serviceThreads threads the two executors created, to join when the job ends.
  */
 record JobThreads(
-    TaskThreadFactory tasks, ScheduledExecutorService control, ExecutorService snapshots, List<Thread> serviceThreads)
+    TaskThreadFactory tasks, ScheduledExecutorService control, SnapshotExecutor snapshots, List<Thread> serviceThreads)
 {
     static JobThreads create(final String jobName, final int[] cpus, final boolean checkpointing, final boolean restarts)
     {
         final List<Thread> serviceThreads = new CopyOnWriteArrayList<>();
         final ScheduledExecutorService control = checkpointing || restarts ?
             Executors.newSingleThreadScheduledExecutor(named("riffle-" + jobName + "-control", serviceThreads)) : null;
-        final ExecutorService snapshots = checkpointing ?
-            Executors.newSingleThreadExecutor(named("riffle-" + jobName + "-snapshots", serviceThreads)) : null;
+        final String snapshotThread = "riffle-" + jobName + "-snapshots";
+        final SnapshotExecutor snapshots = checkpointing ?
+            new SnapshotExecutor(snapshotThread, named(snapshotThread, serviceThreads)) : null;
         return new JobThreads(new TaskThreadFactory(jobName, cpus), control, snapshots, serviceThreads);
     }
 

@@ -53,8 +53,7 @@ public final class StoreSnapshot
     private volatile boolean done;
     /** Test hook: run by the snapshot thread between an optimistic copy and its CAS, or null. */
     private IntConsumer interleaving;
-    private final java.util.concurrent.ConcurrentHashMap<Integer, UnsafeBuffer> copies =
-        new java.util.concurrent.ConcurrentHashMap<>();
+    private final WriterCopies copies;
     private final java.util.concurrent.atomic.AtomicInteger closeHandoff = new java.util.concurrent.atomic.AtomicInteger();
     private static final int WRITING = 0;
     private static final int CLOSE_REQUESTED = 1;
@@ -76,6 +75,7 @@ public final class StoreSnapshot
         this.epoch = epoch;
         this.baseEpoch = baseEpoch;
         this.pageLimit = pageLimit;
+        this.copies = new WriterCopies(pageLimit);
         this.directories = new int[keyGroups][];
         this.stateNames = List.copyOf(stateNames);
     }
@@ -224,7 +224,7 @@ public final class StoreSnapshot
             // until this snapshot completes, and the snapshot thread repeats it on the copy
             final boolean delta = lineageSettled && deltaLines(page, since, live, base) >= 0;
             copyPage(live, base, copy, since, delta);
-            copies.put(page, copy); // before the CAS, which publishes it to the snapshot thread
+            copies.put(page, copy);
         }
         if (captures.casCapture(page, state, PageCaptures.state(epoch, false)))
         {
@@ -240,7 +240,7 @@ public final class StoreSnapshot
         }
         if (save)
         {
-            copies.remove(page);
+            copies.clear(page);
             store.copyPool.give(copy);
         }
         clearIfPending(page, captures.acquireCapture(page));
@@ -529,7 +529,7 @@ public final class StoreSnapshot
         final long state = captures.acquireCapture(page);
         if (PageCaptures.epochOf(state) >= epoch)
         {
-            return copies.remove(page);
+            return copies.take(page);
         }
         // written, cleared and the page are the writer's; read here while the writer may be capturing
         // the page itself, in which case its CAS wins, ours fails, and nothing read here is used
@@ -558,6 +558,6 @@ public final class StoreSnapshot
             return save ? own : null;
         }
         captures.acquireCapture(page); // the writer's CAS: its copy, if it made one, is in copies
-        return copies.remove(page);
+        return copies.take(page);
     }
 }
