@@ -42,6 +42,21 @@ final class StateRegistry
     }
 
     /**
+     * @return the name of the state with this id, or null if none has it.
+     */
+    String name(final int id)
+    {
+        for (final Map.Entry<String, Integer> e : ids.entrySet())
+        {
+            if (e.getValue() == id)
+            {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    /**
      * Restore: states named by a snapshot, in its numbering.
      */
     void restored(final String name, final int id)

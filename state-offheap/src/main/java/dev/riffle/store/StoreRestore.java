@@ -194,17 +194,25 @@ public final class StoreRestore
                 "-byte pages, the store " + options.pageSize());
         }
         final List<String> names = manifest.stateNames();
+        // pages hold state ids, and h(k, n) is seeded by them: snapshots restored together must number
+        // their states alike, or entries of two states would merge silently
         for (int id = 0; id < names.size(); id++)
         {
             final Integer existing = store.states.id(names.get(id));
-            if (null == existing)
-            {
-                store.states.restored(names.get(id), id);
-            }
-            else if (existing != id)
+            final String holder = store.states.name(id);
+            if (null != existing && existing != id)
             {
                 throw new IOException("snapshot " + source.manifest() + " numbers state '" + names.get(id) +
                     "' " + id + ", another snapshot " + existing);
+            }
+            if (null != holder && !holder.equals(names.get(id)))
+            {
+                throw new IOException("snapshot " + source.manifest() + " numbers state '" + names.get(id) +
+                    "' " + id + ", another snapshot gives that number to '" + holder + "'");
+            }
+            if (null == existing)
+            {
+                store.states.restored(names.get(id), id);
             }
         }
         final Map<String, StoreManifest.DataFile> files = new HashMap<>();

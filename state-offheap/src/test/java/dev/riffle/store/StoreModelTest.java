@@ -146,6 +146,26 @@ class StoreModelTest
     }
 
     @Test
+    void snapshotsThatNumberTheirStatesDifferentlyAreNotRestoredTogether() throws Exception
+    {
+        final StoreOptions options = new StoreOptions(4096, 64);
+        final PagedKeyedStore lower = track(PagedKeyedStore.create(dir.resolve("lower"), 0, 7, options));
+        final PagedKeyedStore upper = track(PagedKeyedStore.create(dir.resolve("upper"), 8, 15, options));
+        lower.registerState("a");
+        upper.registerState("a");
+        lower.putLong(0, lower.registerState("b"), 1, 1);
+        upper.putLong(8, upper.registerState("c"), 1, 2); // the same id 1, another state
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        lower.snapshot(1).write(dir.resolve("lower.manifest"), data, "lower");
+        upper.snapshot(1).write(dir.resolve("upper.manifest"), data, "upper");
+
+        final IOException clash = assertThrows(IOException.class, () -> restore(List.of(
+            new StoreRestore.Source(dir.resolve("lower.manifest"), data),
+            new StoreRestore.Source(dir.resolve("upper.manifest"), data)), 0, 15, options));
+        assertTrue(clash.getMessage().contains("'c'") && clash.getMessage().contains("'b'"), clash.getMessage());
+    }
+
+    @Test
     void damagedFilesFailTheRestoreNamingTheFile() throws Exception
     {
         final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 3, new StoreOptions(4096, 64)));
