@@ -3,25 +3,38 @@ package dev.riffle.store;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
 
 /**
- * A snapshot of a {@link PagedKeyedStore} as it was at {@link PagedKeyedStore#snapshot(long)}, written
- * once, by one thread, while the writer goes on.
+ * A snapshot of a {@link PagedKeyedStore} as it was at {@link PagedKeyedStore#snapshot(long)}, and the
+ * capture protocol by which the writer and the snapshot thread each take what it needs of the store
+ * while the writer goes on: every page and every key group's page ids are captured exactly once for
+ * the snapshot, either by the writer (a copy before its first change, see {@link PageCaptures}) or by
+ * the snapshot thread (a copy, then written). Writing the captured pages and the manifest is
+ * {@link SnapshotFileWriter}'s job; {@link #write} and {@link #writeStandalone} hand it over.
  * <p>
- * Pages changed since the last completed snapshot are written to one new data file — as a delta of their
- * changed 64-byte lines ({@link ChangedLines}) appended to the page's chain of records, or as a full
- * image when the chain would grow too long or the delta too large ({@link PageRecords}); unchanged pages
- * are referenced in the data files of earlier snapshots. Each page is captured exactly once, either by
- * the writer (copy before its first change, see {@link PageCaptures}) or here (copy, then write).
+ * <b>Threading.</b> The writer thread calls {@link #captureForWriter}, {@link #captureDirectoryForWriter},
+ * {@link #captureAll}, {@link #isDone} and {@link #closeStoreWhenDone}; one snapshot thread calls
+ * {@link #write} or {@link #writeStandalone}, once, and through it {@link #capture} and
+ * {@link #captureDirectory}. Neither thread takes a lock or waits for the other.
+ * <p>
+ * <b>Memory ordering.</b> The snapshot reaches its thread by a hand-off that happens-before (the executor
+ * of {@link SnapshotService}, or the caller's). A page's or a key group's capture is published by one CAS
+ * of its capture word ({@link PageCaptures}, {@link CopyOnWriteBarrier#directoryCaptures}) from the state
+ * read before the copy to this epoch; the thread whose CAS fails acquires the word and uses the winner's
+ * capture — a writer's copy is stored in {@link WriterCopies} before its CAS. When the writing ends, the
+ * volatile store of {@code done} ({@link #isDone}) follows the lineage update, so the writer, which reads
+ * it when it starts the next snapshot, may then read the lineage while the snapshot thread leaves it be
+ * ({@code lineageSettled}). The close hand-off is one CAS that decides which thread closes the store's
+ * pages.
+ * <p>
+ * <b>Ownership.</b> The writer's copies are pooled buffers ({@link CopyPool}) kept per snapshot, so
+ * overlapping snapshots never take each other's; the snapshot thread takes each from {@link WriterCopies}
+ * and gives it back to the pool once written.
  */
 public final class StoreSnapshot
 {
@@ -34,9 +47,10 @@ public final class StoreSnapshot
     static final int MIN_DELTA_LIMIT = 12;
     /**
      * Flag in a copy's trailer (beside the epoch its map counts from, always far below it): only the
-     * changed lines were copied.
+     * changed lines were copied. Set by {@link #copyPage}; {@link SnapshotFileWriter} checks it before it
+     * saves a copy.
      */
-    private static final long LINES_ONLY = 1L << 62;
+    static final long LINES_ONLY = 1L << 62;
     private final PagedKeyedStore store;
     private final long snapshotId;
     final long epoch;
@@ -54,7 +68,7 @@ public final class StoreSnapshot
     /** Test hook: run by the snapshot thread between an optimistic copy and its CAS, or null. */
     private IntConsumer interleaving;
     private final WriterCopies copies;
-    private final java.util.concurrent.atomic.AtomicInteger closeHandoff = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger closeHandoff = new AtomicInteger();
     private static final int WRITING = 0;
     private static final int CLOSE_REQUESTED = 1;
     private static final int FINISHED = 2;
@@ -322,7 +336,8 @@ public final class StoreSnapshot
     {
         try
         {
-            return writeFiles(manifestFile, dataDirectory, prefix, standalone);
+            return new SnapshotFileWriter(this, store, snapshotId, epoch, directories.length, stateNames)
+                .write(manifestFile, dataDirectory, prefix, standalone);
         }
         finally
         {
@@ -332,138 +347,6 @@ public final class StoreSnapshot
                 store.arena.close();
             }
         }
-    }
-
-    private SnapshotResult writeFiles(
-        final Path manifestFile, final Path dataDirectory, final String prefix, final boolean standalone)
-        throws IOException
-    {
-        final int pageSize = store.arena.pageSize();
-        final String dataName = prefix + "-c" + snapshotId + ".pages";
-        final Map<Integer, SnapshotLineage.Chain> saved = new HashMap<>();
-        final UnsafeBuffer own = CopyPool.allocate(pageSize);
-        final List<StoreManifest.KeyGroupPages> keyGroups = new ArrayList<>();
-        int reused = 0;
-        final long dataLength;
-        final long dataCrc;
-        try (FileChannel channel = FileChannel.open(dataDirectory.resolve(dataName),
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
-        {
-            final PageRecords.Writer out = new PageRecords.Writer(channel, pageSize);
-            for (int i = 0; i < directories.length; i++)
-            {
-                final int[] directory = captureDirectory(i);
-                final PageRef[][] chains = new PageRef[directory.length][];
-                final Map<Integer, PageRef[]> local = new HashMap<>();
-                for (int d = 0; d < directory.length; d++)
-                {
-                    final int page = directory[d];
-                    PageRef[] chain = local.get(page);
-                    if (null == chain)
-                    {
-                        final UnsafeBuffer copy = capture(page, own);
-                        if (null != copy)
-                        {
-                            final SnapshotLineage.Chain next = save(page, copy, out, dataName);
-                            // a background writer: give the CPU to a task thread that is waiting for
-                            // one (on a machine with few cores, the job's latency and throughput are
-                            // otherwise this thread's time slices); returns at once when no other
-                            // thread is ready
-                            Thread.yield();
-                            saved.put(page, next);
-                            chain = next.records();
-                            if (copy != own)
-                            {
-                                store.copyPool.give(copy);
-                            }
-                        }
-                        else
-                        {
-                            final SnapshotLineage.Chain unchanged = store.lineage.chain(page);
-                            if (null == unchanged)
-                            {
-                                throw new IllegalStateException("page " + page + " unchanged but never saved");
-                            }
-                            chain = unchanged.records();
-                            reused++;
-                        }
-                        local.put(page, chain);
-                    }
-                    chains[d] = chain;
-                }
-                keyGroups.add(new StoreManifest.KeyGroupPages(store.firstKeyGroup + i, chains));
-            }
-            out.close();
-            dataLength = out.length();
-            dataCrc = out.crc();
-        }
-        final StoreManifest.DataFile newFile = new StoreManifest.DataFile(dataName, dataLength, dataCrc);
-        final Map<String, StoreManifest.DataFile> files = new java.util.LinkedHashMap<>();
-        for (final StoreManifest.KeyGroupPages group : keyGroups)
-        {
-            for (final PageRef[] chain : group.pages())
-            {
-                for (final PageRef record : chain)
-                {
-                    files.computeIfAbsent(record.file(),
-                        name -> name.equals(dataName) ? newFile : store.lineage.file(name));
-                }
-            }
-        }
-        final StoreManifest manifest = new StoreManifest(snapshotId, epoch, pageSize, store.firstKeyGroup,
-            store.lastKeyGroup, stateNames, keyGroups, List.copyOf(files.values()));
-        if (standalone)
-        {
-            for (final StoreManifest.DataFile file : manifest.files())
-            {
-                if (!file.name().equals(dataName))
-                {
-                    java.nio.file.Files.copy(store.lineage.directory(file.name()).resolve(file.name()),
-                        dataDirectory.resolve(file.name()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        StoreManifestFormat.write(manifest, manifestFile);
-        if (!standalone)
-        {
-            store.lineage.update(saved, newFile, dataDirectory);
-            store.barrier.snapshotCompleted(this);
-        }
-        int deltas = 0;
-        for (final SnapshotLineage.Chain chain : saved.values())
-        {
-            deltas += chain.records().length > 1 ? 1 : 0;
-        }
-        return new SnapshotResult(manifestFile, manifest.files(), saved.size(), deltas, reused, dataLength);
-    }
-
-    /**
-     * Writes a changed page: as a delta of its changed lines when its change map counts from the last
-     * record of its saved chain and the chain stays short and small, else as a full image.
-     *
-     * @return the page's new chain.
-     */
-    private SnapshotLineage.Chain save(final int page, final UnsafeBuffer copy, final PageRecords.Writer out,
-        final String dataName) throws IOException
-    {
-        final int pageSize = store.arena.pageSize();
-        final long trailer = copy.getLong(pageSize);
-        final int lines = deltaLines(page, trailer & ~LINES_ONLY, copy, 0);
-        if (lines < 0 && 0 != (trailer & LINES_ONLY))
-        {
-            // the capture decided "delta" and copied only the changed lines: a full image of that copy
-            // would be wrong state, so fail the snapshot rather than write it
-            throw new IllegalStateException("page " + page + " was captured as a delta but is to be saved whole");
-        }
-        if (lines >= 0)
-        {
-            final SnapshotLineage.Chain previous = store.lineage.chain(page);
-            final int bytes = PageRecords.HEADER + PageRecords.deltaPayload(lines);
-            final PageRef[] records = java.util.Arrays.copyOf(previous.records(), previous.records().length + 1);
-            records[records.length - 1] = new PageRef(dataName, out.delta(copy, lines));
-            return new SnapshotLineage.Chain(records, epoch, previous.deltaBytes() + bytes);
-        }
-        return new SnapshotLineage.Chain(new PageRef[]{new PageRef(dataName, out.full(copy))}, epoch, 0);
     }
 
     /**
@@ -477,7 +360,7 @@ public final class StoreSnapshot
      * @param base  the page's offset in it.
      * @return the number of changed lines, or -1 for a full image.
      */
-    private int deltaLines(final int page, final long since, final UnsafeBuffer map, final int base)
+    int deltaLines(final int page, final long since, final UnsafeBuffer map, final int base)
     {
         final int pageSize = store.arena.pageSize();
         final SnapshotLineage.Chain previous = 0 == baseEpoch ? null : store.lineage.chain(page);
@@ -523,7 +406,7 @@ public final class StoreSnapshot
      * @return the copy to write (the writer's, or {@code own} filled here), or null if the page is
      * unchanged since the last completed snapshot.
      */
-    private UnsafeBuffer capture(final int page, final UnsafeBuffer own)
+    UnsafeBuffer capture(final int page, final UnsafeBuffer own)
     {
         final PageCaptures captures = store.barrier.captures;
         final long state = captures.acquireCapture(page);

@@ -1,0 +1,216 @@
+package dev.riffle.store;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the files of one {@link StoreSnapshot}: the pages changed since the last completed snapshot go
+ * to one new data file — as a delta of their changed 64-byte lines ({@link ChangedLines}) appended to the
+ * page's chain of records, or as a full image when the chain would grow too long or the delta too large
+ * ({@link PageRecords}); unchanged pages are referenced in the data files of earlier snapshots. Then the
+ * manifest ({@link StoreManifestFormat}), and, unless the snapshot stands alone, the store's
+ * {@link SnapshotLineage} for the next incremental snapshot.
+ * <p>
+ * <b>Threading.</b> One instance per write, used by the snapshot thread only; not thread-safe. It takes
+ * each key group's page ids and each page through the snapshot's capture protocol
+ * ({@link StoreSnapshot#captureDirectory}, {@link StoreSnapshot#capture}), which is what lets the writer go
+ * on meanwhile.
+ * <p>
+ * <b>Memory ordering.</b> None of its own beyond the capture protocol: the lineage is updated before
+ * {@link CopyOnWriteBarrier#snapshotCompleted}'s volatile store, which publishes it to the writer's next
+ * snapshot.
+ * <p>
+ * <b>Ownership.</b> A copy the writer made is given back to the store's {@link CopyPool} once saved; the
+ * snapshot thread's own copy buffer lives for one write.
+ */
+final class SnapshotFileWriter
+{
+    private final StoreSnapshot snapshot;
+    private final PagedKeyedStore store;
+    private final long snapshotId;
+    private final long epoch;
+    private final int keyGroupCount;
+    private final List<String> stateNames;
+
+    /**
+     * @param snapshot      the snapshot whose files are written.
+     * @param store         its store.
+     * @param snapshotId    caller's id, recorded in the manifest and the data file's name.
+     * @param epoch         the snapshot's epoch.
+     * @param keyGroupCount key groups of the store.
+     * @param stateNames    state names by id, as at the snapshot.
+     */
+    SnapshotFileWriter(
+        final StoreSnapshot snapshot,
+        final PagedKeyedStore store,
+        final long snapshotId,
+        final long epoch,
+        final int keyGroupCount,
+        final List<String> stateNames)
+    {
+        this.snapshot = snapshot;
+        this.store = store;
+        this.snapshotId = snapshotId;
+        this.epoch = epoch;
+        this.keyGroupCount = keyGroupCount;
+        this.stateNames = stateNames;
+    }
+
+    /**
+     * Writes the data file of the pages changed since the last completed snapshot (every page, for a full
+     * snapshot) as {@code <prefix>-c<snapshotId>.pages} in {@code dataDirectory}, forced to disk; for a
+     * standalone snapshot, copies the earlier data files it refers to there too; then the manifest,
+     * atomically. Unless standalone, the snapshot then becomes the
+     * base of the next incremental one: the lineage is updated before the completion is published.
+     *
+     * @param manifestFile  where the manifest goes.
+     * @param dataDirectory where the new data file goes.
+     * @param prefix        data file name prefix.
+     * @param standalone    whether the snapshot is a savepoint that stands alone in {@code dataDirectory}.
+     * @return what was written.
+     * @throws IOException on failure; the lineage is then as it was.
+     */
+    SnapshotResult write(
+        final Path manifestFile, final Path dataDirectory, final String prefix, final boolean standalone)
+        throws IOException
+    {
+        final int pageSize = store.arena.pageSize();
+        final String dataName = prefix + "-c" + snapshotId + ".pages";
+        final Map<Integer, SnapshotLineage.Chain> saved = new HashMap<>();
+        final UnsafeBuffer own = CopyPool.allocate(pageSize);
+        final List<StoreManifest.KeyGroupPages> keyGroups = new ArrayList<>();
+        int reused = 0;
+        final long dataLength;
+        final long dataCrc;
+        try (FileChannel channel = FileChannel.open(dataDirectory.resolve(dataName),
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
+        {
+            final PageRecords.Writer out = new PageRecords.Writer(channel, pageSize);
+            for (int i = 0; i < keyGroupCount; i++)
+            {
+                final int[] directory = snapshot.captureDirectory(i);
+                final PageRef[][] chains = new PageRef[directory.length][];
+                final Map<Integer, PageRef[]> local = new HashMap<>();
+                for (int d = 0; d < directory.length; d++)
+                {
+                    final int page = directory[d];
+                    PageRef[] chain = local.get(page);
+                    if (null == chain)
+                    {
+                        final UnsafeBuffer copy = snapshot.capture(page, own);
+                        if (null != copy)
+                        {
+                            final SnapshotLineage.Chain next = save(page, copy, out, dataName);
+                            // a background writer: give the CPU to a task thread that is waiting for
+                            // one (on a machine with few cores, the job's latency and throughput are
+                            // otherwise this thread's time slices); returns at once when no other
+                            // thread is ready
+                            Thread.yield();
+                            saved.put(page, next);
+                            chain = next.records();
+                            if (copy != own)
+                            {
+                                store.copyPool.give(copy);
+                            }
+                        }
+                        else
+                        {
+                            final SnapshotLineage.Chain unchanged = store.lineage.chain(page);
+                            if (null == unchanged)
+                            {
+                                throw new IllegalStateException("page " + page + " unchanged but never saved");
+                            }
+                            chain = unchanged.records();
+                            reused++;
+                        }
+                        local.put(page, chain);
+                    }
+                    chains[d] = chain;
+                }
+                keyGroups.add(new StoreManifest.KeyGroupPages(store.firstKeyGroup + i, chains));
+            }
+            out.close();
+            dataLength = out.length();
+            dataCrc = out.crc();
+        }
+        final StoreManifest.DataFile newFile = new StoreManifest.DataFile(dataName, dataLength, dataCrc);
+        final Map<String, StoreManifest.DataFile> files = new LinkedHashMap<>();
+        for (final StoreManifest.KeyGroupPages group : keyGroups)
+        {
+            for (final PageRef[] chain : group.pages())
+            {
+                for (final PageRef record : chain)
+                {
+                    files.computeIfAbsent(record.file(),
+                        name -> name.equals(dataName) ? newFile : store.lineage.file(name));
+                }
+            }
+        }
+        final StoreManifest manifest = new StoreManifest(snapshotId, epoch, pageSize, store.firstKeyGroup,
+            store.lastKeyGroup, stateNames, keyGroups, List.copyOf(files.values()));
+        if (standalone)
+        {
+            for (final StoreManifest.DataFile file : manifest.files())
+            {
+                if (!file.name().equals(dataName))
+                {
+                    Files.copy(store.lineage.directory(file.name()).resolve(file.name()),
+                        dataDirectory.resolve(file.name()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        StoreManifestFormat.write(manifest, manifestFile);
+        if (!standalone)
+        {
+            store.lineage.update(saved, newFile, dataDirectory);
+            store.barrier.snapshotCompleted(snapshot);
+        }
+        int deltas = 0;
+        for (final SnapshotLineage.Chain chain : saved.values())
+        {
+            deltas += chain.records().length > 1 ? 1 : 0;
+        }
+        return new SnapshotResult(manifestFile, manifest.files(), saved.size(), deltas, reused, dataLength);
+    }
+
+    /**
+     * Writes a changed page: as a delta of its changed lines when its change map counts from the last
+     * record of its saved chain and the chain stays short and small, else as a full image.
+     *
+     * @return the page's new chain.
+     */
+    private SnapshotLineage.Chain save(final int page, final UnsafeBuffer copy, final PageRecords.Writer out,
+        final String dataName) throws IOException
+    {
+        final int pageSize = store.arena.pageSize();
+        final long trailer = copy.getLong(pageSize);
+        final int lines = snapshot.deltaLines(page, trailer & ~StoreSnapshot.LINES_ONLY, copy, 0);
+        if (lines < 0 && 0 != (trailer & StoreSnapshot.LINES_ONLY))
+        {
+            // the capture decided "delta" and copied only the changed lines: a full image of that copy
+            // would be wrong state, so fail the snapshot rather than write it
+            throw new IllegalStateException("page " + page + " was captured as a delta but is to be saved whole");
+        }
+        if (lines >= 0)
+        {
+            final SnapshotLineage.Chain previous = store.lineage.chain(page);
+            final int bytes = PageRecords.HEADER + PageRecords.deltaPayload(lines);
+            final PageRef[] records = Arrays.copyOf(previous.records(), previous.records().length + 1);
+            records[records.length - 1] = new PageRef(dataName, out.delta(copy, lines));
+            return new SnapshotLineage.Chain(records, epoch, previous.deltaBytes() + bytes);
+        }
+        return new SnapshotLineage.Chain(new PageRef[]{new PageRef(dataName, out.full(copy))}, epoch, 0);
+    }
+}
