@@ -8,25 +8,27 @@ import dev.riffle.api.connector.TwoPhaseCommitSink;
 import dev.riffle.state.snapshot.CheckpointFiles;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Triggers checkpoints, collects acknowledgements, completes checkpoints (metadata last, then sink
- * commits) and aborts those that fail or time out. At most one checkpoint is in flight.
+ * Runs a job's checkpoints: triggers them, collects acknowledgements, has them completed (metadata last,
+ * then sink commits) and aborts those that fail or time out. At most one checkpoint is in flight; which
+ * one to trigger next, and when, is decided by the {@code CheckpointScheduler}, and completing one is
+ * the {@code CheckpointCompleter}'s job. Before each attempt it prepares the checkpoint to restore.
  * <p>
- * Threading: all state is confined to the coordinator's single scheduler thread; the
- * {@link CheckpointResponder} methods, called from task and snapshot threads, only post work to it.
- * Barrier injection crosses to the source tasks through their volatile request fields.
+ * Threading: all state is confined to the coordinator's single scheduler thread, the scheduler's and
+ * completer's included; the {@link CheckpointResponder} methods, called from task and snapshot threads,
+ * and the triggers of savepoints and checkpoints, called from any thread, only post work to it. Barrier
+ * injection crosses to the source tasks through their volatile request fields. {@link #finalCheckpoint()}
+ * is read when an attempt ends, on one of its task threads: {@link #attach} set the future it returns
+ * before those threads started.
  */
 public final class CheckpointCoordinator implements CheckpointResponder
 {
@@ -38,24 +40,14 @@ public final class CheckpointCoordinator implements CheckpointResponder
     private final ScheduledExecutorService thread;
     private final int maxParallelism;
     private final CheckpointCommitter committer;
+    private final CheckpointCompleter completer;
+    private final CheckpointScheduler scheduler;
     private final Consumer<Throwable> jobFailure;
     private final Map<Long, Path> directories = new ConcurrentHashMap<>();
-    private final AtomicLong completed = new AtomicLong();
-    private volatile long lastCommittedCheckpoint;
 
     private long lastCheckpointId;
-    private long lastCompletedNanos;
     private PendingCheckpoint pending;
-    private CheckpointTarget target;
-    private int sourcesEnded;
-    private boolean finalWanted;
     private CompletableFuture<Void> finalCheckpoint = new CompletableFuture<>();
-    private final java.util.ArrayDeque<QueuedSavepoint> queuedSavepoints = new java.util.ArrayDeque<>();
-    private final List<CompletableFuture<CompletedCheckpoint>> requestedCheckpoints = new ArrayList<>();
-
-    private record QueuedSavepoint(Path directory, CompletableFuture<Path> result)
-    {
-    }
 
     /**
      * @param jobName        the job.
@@ -84,6 +76,8 @@ public final class CheckpointCoordinator implements CheckpointResponder
         this.thread = thread;
         this.maxParallelism = maxParallelism;
         this.committer = new CheckpointCommitter(sinks, sources);
+        this.completer = new CheckpointCompleter(jobName, maxParallelism, storage, committer, jobFailure);
+        this.scheduler = new CheckpointScheduler(jobName, config, new SchedulerTrigger());
         this.jobFailure = jobFailure;
         this.lastCheckpointId = storage.highestCheckpointId();
     }
@@ -135,14 +129,11 @@ public final class CheckpointCoordinator implements CheckpointResponder
     public void attach(final CheckpointTarget newTarget)
     {
         abortPending(new IllegalStateException("a new execution attempt started"));
-        this.target = newTarget;
-        this.sourcesEnded = 0;
-        this.finalWanted = false;
+        scheduler.attach(newTarget);
         if (finalCheckpoint.isDone())
         {
             finalCheckpoint = new CompletableFuture<>();
         }
-        this.lastCompletedNanos = System.nanoTime();
     }
 
     /**
@@ -153,13 +144,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
         thread.execute(() ->
         {
             abortPending(new IllegalStateException("execution attempt ended"));
-            target = null;
-            while (!queuedSavepoints.isEmpty())
-            {
-                queuedSavepoints.poll().result().completeExceptionally(
-                    new IllegalStateException("execution attempt ended before the savepoint"));
-            }
-            failRequestedCheckpoints(new IllegalStateException("execution attempt ended before the checkpoint"));
+            scheduler.detach();
         });
     }
 
@@ -169,7 +154,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
     public void startPeriodic()
     {
         final long interval = config.interval().toNanos();
-        thread.scheduleAtFixedRate(this::periodicTrigger, interval, interval, TimeUnit.NANOSECONDS);
+        thread.scheduleAtFixedRate(scheduler::periodicTrigger, interval, interval, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -185,7 +170,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
      */
     public long lastCommittedCheckpoint()
     {
-        return lastCommittedCheckpoint;
+        return completer.lastCommittedCheckpoint();
     }
 
     /**
@@ -193,7 +178,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
      */
     public long completedCheckpoints()
     {
-        return completed.get();
+        return completer.completedCheckpoints();
     }
 
     /**
@@ -203,7 +188,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
     public CompletableFuture<Path> triggerSavepoint(final Path directory)
     {
         final CompletableFuture<Path> result = new CompletableFuture<>();
-        request(result, () -> queuedSavepoints.add(new QueuedSavepoint(directory, result)));
+        thread.execute(() -> scheduler.requestSavepoint(directory, result));
         return result;
     }
 
@@ -215,103 +200,8 @@ public final class CheckpointCoordinator implements CheckpointResponder
     public CompletableFuture<CompletedCheckpoint> triggerCheckpoint()
     {
         final CompletableFuture<CompletedCheckpoint> result = new CompletableFuture<>();
-        request(result, () -> requestedCheckpoints.add(result));
+        thread.execute(() -> scheduler.requestCheckpoint(result));
         return result;
-    }
-
-    /**
-     * On the coordinator thread: queues a request made by another thread, or fails it if the job is not
-     * running or is finishing, then triggers at once if nothing is in progress.
-     */
-    private void request(final CompletableFuture<?> result, final Runnable enqueue)
-    {
-        thread.execute(() ->
-        {
-            if (null == target || finalWanted)
-            {
-                result.completeExceptionally(new IllegalStateException(null == target ?
-                    "job is not running" : "job is finishing: its input has ended"));
-                return;
-            }
-            enqueue.run();
-            if (null == pending)
-            {
-                triggerNext();
-            }
-        });
-    }
-
-    private void failRequestedCheckpoints(final Throwable cause)
-    {
-        for (final CompletableFuture<CompletedCheckpoint> request : requestedCheckpoints)
-        {
-            request.completeExceptionally(cause);
-        }
-        requestedCheckpoints.clear();
-    }
-
-    /**
-     * After a checkpoint completed or was aborted: savepoints asked for meanwhile go first, then
-     * checkpoints asked for, then the final checkpoint if every source has ended.
-     */
-    private void triggerNext()
-    {
-        while (!queuedSavepoints.isEmpty() && null == pending)
-        {
-            final QueuedSavepoint next = queuedSavepoints.poll();
-            try
-            {
-                Files.createDirectories(next.directory());
-                try (var entries = Files.list(next.directory()))
-                {
-                    if (entries.findAny().isPresent())
-                    {
-                        throw new IllegalArgumentException("savepoint directory " + next.directory() + " is not empty");
-                    }
-                }
-                trigger(next.directory(), true, false, next.result());
-            }
-            catch (final Exception ex)
-            {
-                next.result().completeExceptionally(ex);
-            }
-        }
-        if (null == pending && !requestedCheckpoints.isEmpty() && !finalWanted)
-        {
-            final List<CompletableFuture<CompletedCheckpoint>> requests = List.copyOf(requestedCheckpoints);
-            requestedCheckpoints.clear();
-            try
-            {
-                final CompletableFuture<Path> done = new CompletableFuture<>();
-                trigger(null, false, false, done);
-                final long checkpointId = pending.checkpointId;
-                final long triggeredNanos = pending.triggeredNanos;
-                done.whenComplete((path, failure) ->
-                {
-                    for (final CompletableFuture<CompletedCheckpoint> request : requests)
-                    {
-                        if (null == failure)
-                        {
-                            request.complete(new CompletedCheckpoint(checkpointId, path,
-                                java.time.Duration.ofNanos(System.nanoTime() - triggeredNanos)));
-                        }
-                        else
-                        {
-                            request.completeExceptionally(failure);
-                        }
-                    }
-                });
-            }
-            catch (final Exception ex)
-            {
-                requests.forEach(request -> request.completeExceptionally(ex));
-            }
-        }
-        if (null == pending && finalWanted)
-        {
-            failRequestedCheckpoints(new IllegalStateException("job is finishing: its input has ended"));
-            triggerFinal();
-        }
     }
 
     @Override
@@ -346,7 +236,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
                 }
                 else
                 {
-                    triggerNext();
+                    scheduler.triggerNext();
                 }
             }
         });
@@ -355,49 +245,14 @@ public final class CheckpointCoordinator implements CheckpointResponder
     @Override
     public void sourceEnded(final int attempt)
     {
-        thread.execute(() ->
-        {
-            if (null != target && target.attempt() == attempt && ++sourcesEnded == target.sourceCount())
-            {
-                finalWanted = true;
-                if (null == pending)
-                {
-                    triggerFinal();
-                }
-            }
-        });
+        thread.execute(() -> scheduler.sourceEnded(attempt));
     }
 
-    private void periodicTrigger()
-    {
-        if (null == target || null != pending || finalWanted || !queuedSavepoints.isEmpty() ||
-            !requestedCheckpoints.isEmpty())
-        {
-            return;
-        }
-        if (System.nanoTime() - lastCompletedNanos < config.minPauseBetweenCheckpoints().toNanos())
-        {
-            return;
-        }
-        try
-        {
-            trigger(null, false, false, new CompletableFuture<>());
-        }
-        catch (final java.util.concurrent.RejectedExecutionException ex)
-        {
-            // the job is ending and the control thread shutting down: no checkpoint to take
-        }
-        catch (final Exception ex)
-        {
-            LOGGER.log(System.Logger.Level.WARNING, "cannot trigger a checkpoint of job '" + jobName + "': " + ex);
-        }
-    }
-
-    private void triggerFinal()
+    private void triggerFinal(final CheckpointTarget target)
     {
         try
         {
-            trigger(null, false, true, new CompletableFuture<>());
+            trigger(target, null, false, true, new CompletableFuture<>());
         }
         catch (final Exception ex)
         {
@@ -406,14 +261,18 @@ public final class CheckpointCoordinator implements CheckpointResponder
         }
     }
 
-    private void trigger(
-        final Path savepointDirectory, final boolean savepoint, final boolean isFinal, final CompletableFuture<Path> result)
-        throws IOException
+    private PendingCheckpoint trigger(
+        final CheckpointTarget target,
+        final Path savepointDirectory,
+        final boolean savepoint,
+        final boolean isFinal,
+        final CompletableFuture<Path> result) throws IOException
     {
         final long checkpointId = ++lastCheckpointId;
         final Path directory = savepoint ? savepointDirectory : storage.createCheckpointDirectory(checkpointId);
         directories.put(checkpointId, directory);
-        pending = new PendingCheckpoint(checkpointId, target.attempt(), directory, target.taskCount(), savepoint, isFinal);
+        pending =
+            new PendingCheckpoint(checkpointId, target.attempt(), directory, target.taskCount(), savepoint, isFinal);
         pending.completion.whenComplete((path, failure) ->
         {
             if (null == failure)
@@ -427,6 +286,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
         });
         thread.schedule(() -> timeout(checkpointId), config.timeout().toNanos(), TimeUnit.NANOSECONDS);
         target.injectBarrier(checkpointId, isFinal);
+        return pending;
     }
 
     private void onAcknowledge(final int attempt, final long checkpointId, final List<OperatorSubtaskState> states)
@@ -440,14 +300,10 @@ public final class CheckpointCoordinator implements CheckpointResponder
             return;
         }
         final PendingCheckpoint done = pending;
-        final List<OperatorSubtaskState> all = new ArrayList<>(done.states());
-        all.sort((a, b) -> a.operatorId() != b.operatorId() ?
-            Integer.compare(a.operatorId(), b.operatorId()) : Integer.compare(a.subtask(), b.subtask()));
-        final CheckpointMetadata metadata =
-            new CheckpointMetadata(jobName, checkpointId, done.timestampMillis, maxParallelism, done.savepoint, all);
+        final CheckpointMetadata metadata = completer.metadataOf(done);
         try
         {
-            storage.complete(done.directory, metadata);
+            completer.writeMetadata(done, metadata);
         }
         catch (final Exception ex)
         {
@@ -460,31 +316,18 @@ public final class CheckpointCoordinator implements CheckpointResponder
         }
         pending = null;
         directories.remove(checkpointId);
-        lastCompletedNanos = System.nanoTime();
-        completed.incrementAndGet();
-        LOGGER.log(System.Logger.Level.DEBUG, () -> "job '" + jobName + "' completed " + done + " in " +
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - done.triggeredNanos) + " ms");
-        try
+        scheduler.checkpointCompleted();
+        if (!completer.commit(done, metadata))
         {
-            committer.commitTransactions(metadata);
-        }
-        catch (final Exception ex)
-        {
-            done.completion.completeExceptionally(ex);
-            jobFailure.accept(new IllegalStateException("committing the sinks of " + done + " failed; the " +
-                "job restarts and commits again from the checkpoint", ex));
             return;
         }
-        lastCommittedCheckpoint = checkpointId;
-        committer.notifySources(metadata);
-        done.completion.complete(done.directory);
         if (done.isFinal)
         {
             finalCheckpoint.complete(null);
         }
         else
         {
-            triggerNext();
+            scheduler.triggerNext();
         }
     }
 
@@ -503,7 +346,7 @@ public final class CheckpointCoordinator implements CheckpointResponder
             }
             else
             {
-                triggerNext();
+                scheduler.triggerNext();
             }
         }
     }
@@ -538,5 +381,34 @@ public final class CheckpointCoordinator implements CheckpointResponder
         }
         aborted.completion.completeExceptionally(cause);
         LOGGER.log(System.Logger.Level.DEBUG, () -> "job '" + jobName + "' aborted " + aborted + ": " + cause);
+    }
+
+    /**
+     * The coordinator's side of the {@link CheckpointScheduler}, kept out of its public API.
+     */
+    private final class SchedulerTrigger implements CheckpointScheduler.Trigger
+    {
+        @Override
+        public boolean inFlight()
+        {
+            return null != pending;
+        }
+
+        @Override
+        public PendingCheckpoint trigger(
+            final CheckpointTarget target,
+            final Path savepointDirectory,
+            final boolean savepoint,
+            final boolean isFinal,
+            final CompletableFuture<Path> result) throws IOException
+        {
+            return CheckpointCoordinator.this.trigger(target, savepointDirectory, savepoint, isFinal, result);
+        }
+
+        @Override
+        public void triggerFinal(final CheckpointTarget target)
+        {
+            CheckpointCoordinator.this.triggerFinal(target);
+        }
     }
 }
