@@ -179,7 +179,9 @@ class CheckpointingJobTest
     {
         final long records = 20_000;
         final RiffleConfig config = new RiffleConfig().defaultParallelism(2);
-        config.checkpointing().interval(Duration.ofMillis(10)).timeout(Duration.ofMillis(150)).directory(checkpoints)
+        // the timeout applies to every checkpoint, the final one too: it must be far above what a checkpoint
+        // takes on a loaded 2-core machine (150 ms was not), and the stall far above it
+        config.checkpointing().interval(Duration.ofMillis(10)).timeout(Duration.ofSeconds(1)).directory(checkpoints)
             .restartStrategy(RestartStrategy.none());
         final StreamEnvironment env = StreamEnvironment.create(config);
         final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
@@ -189,11 +191,20 @@ class CheckpointingJobTest
             .count()
             .sinkTo(sink);
 
-        final JobHandle job = Jobs.run(env, "timeouts");
+        stalled = new java.util.concurrent.CountDownLatch(1);
+        final JobHandle job = env.executeAsync("timeouts");
+        assertTrue(stalled.await(Jobs.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the pipeline stalled");
+        // asked for while the barrier is held: its turn comes when the one in flight timed out (after at
+        // most 1 s), and it times out too (1 s later, the stall lasts 3 s)
+        final java.util.concurrent.CompletableFuture<CompletedCheckpoint> duringStall = job.checkpoint();
+        assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> duringStall.get(Jobs.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "checkpoint aborted");
+        assertTrue(job.await(Jobs.TIMEOUT), "job ended");
+        Jobs.assertNoThreadsLeft("timeouts");
 
         assertEquals(JobStatus.FINISHED, job.status());
         assertEquals(0, job.restarts());
-        assertTrue(job.completedCheckpoints() > 1, "checkpoints completed after the aborted one");
+        assertTrue(job.completedCheckpoints() > 0, "the final checkpoint completed after the aborted ones");
         assertExactlyOnceCounts(sink.committed(), records);
         try (var dirs = java.nio.file.Files.list(checkpoints.resolve("timeouts")))
         {
@@ -203,12 +214,15 @@ class CheckpointingJobTest
         }
     }
 
+    private static volatile java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+
     static long stallOnce(final long value)
     {
         if (value == 5_000)
         {
+            stalled.countDown();
             // holds the barrier behind this record longer than the checkpoint timeout
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(600));
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(3_000));
         }
         return value;
     }
