@@ -27,7 +27,8 @@ final class ByteKeyEntries
 {
     private final KeyGroupDirectory[] directories;
     private final int firstKeyGroup;
-    private final int lastKeyGroup;
+    /** The range's last key group while the store is open; below the first once it is closed. */
+    private int lastKeyGroup;
     private final PageArena arena;
     private final CopyOnWriteBarrier barrier;
     private final TableGrowth growth;
@@ -278,6 +279,15 @@ final class ByteKeyEntries
     private void markEntry(final UnsafeBuffer buffer, final int base, final int c)
     {
         PagedKeyedStore.markEntry(buffer, base, layoutSize, c);
+    }
+
+    /**
+     * The store closed: every later call fails its key-group check with an {@link IllegalStateException}
+     * instead of reading unmapped memory.
+     */
+    void close()
+    {
+        lastKeyGroup = firstKeyGroup - 1;
     }
 
     private KeyGroupDirectory directory(final int keyGroup)

@@ -60,6 +60,12 @@ public final class PagedKeyedStore implements KeyedStore
     private final int layoutSize;
     private final int maxEntry;
     private final ByteKeyEntries byteKeys;
+    /**
+     * {@link #lastKeyGroup} while the store is open, below {@link #firstKeyGroup} once it is closed, so
+     * that the key-group check every operation makes anyway rejects use after close (the pages are
+     * unmapped then: reading them would crash the JVM). Writer thread only.
+     */
+    private int openLastKeyGroup;
     private final SnapshotService snapshots;
 
     PagedKeyedStore(
@@ -73,6 +79,7 @@ public final class PagedKeyedStore implements KeyedStore
         this.options = options;
         this.firstKeyGroup = firstKeyGroup;
         this.lastKeyGroup = lastKeyGroup;
+        this.openLastKeyGroup = lastKeyGroup;
         this.pageSize = options.pageSize();
         this.layoutSize = ChangedLines.layoutSize(pageSize);
         this.maxEntry = options.maxEntrySize();
@@ -381,13 +388,23 @@ public final class PagedKeyedStore implements KeyedStore
 
     StoreSnapshot snapshot(final long snapshotId, final boolean full)
     {
+        checkOpen();
         return barrier.startSnapshot(snapshotId, full);
     }
 
     @Override
     public SnapshotHandle snapshot(final long snapshotId, final Path targetDirectory)
     {
+        checkOpen();
         return snapshots.start(snapshotId, targetDirectory);
+    }
+
+    private void checkOpen()
+    {
+        if (openLastKeyGroup < firstKeyGroup)
+        {
+            throw new IllegalStateException("the store is closed");
+        }
     }
 
     @Override
@@ -398,13 +415,14 @@ public final class PagedKeyedStore implements KeyedStore
 
     private KeyGroupDirectory directory(final int keyGroup)
     {
-        return directory(directories, firstKeyGroup, lastKeyGroup, keyGroup);
+        return directory(directories, firstKeyGroup, openLastKeyGroup, keyGroup);
     }
 
     /**
      * @return the directory of a key group of the range [firstKeyGroup, lastKeyGroup]; shared with
      * {@link ByteKeyEntries}.
      * @throws IllegalArgumentException if the key group is outside the range.
+     * @throws IllegalStateException    if the store is closed ({@code lastKeyGroup < firstKeyGroup}).
      */
     static KeyGroupDirectory directory(final KeyGroupDirectory[] directories, final int firstKeyGroup,
         final int lastKeyGroup, final int keyGroup)
@@ -412,6 +430,10 @@ public final class PagedKeyedStore implements KeyedStore
         final int index = keyGroup - firstKeyGroup;
         if (index < 0 || keyGroup > lastKeyGroup)
         {
+            if (lastKeyGroup < firstKeyGroup)
+            {
+                throw new IllegalStateException("the store is closed");
+            }
             throw new IllegalArgumentException("key group " + keyGroup + " is outside this store's range [" +
                 firstKeyGroup + ", " + lastKeyGroup + "]");
         }
@@ -421,12 +443,18 @@ public final class PagedKeyedStore implements KeyedStore
     /**
      * Unmaps and deletes the store's pages — once the snapshot being written, if any, is done with them:
      * a task may close its state right after the synchronous phase of its final checkpoint. Stops the
-     * store's snapshot thread after the work already given to it. The writer must not use the store
-     * afterwards.
+     * store's snapshot thread after the work already given to it. Afterwards every operation but
+     * {@code close()} (which does nothing again) throws {@link IllegalStateException}.
      */
     @Override
     public void close()
     {
+        if (openLastKeyGroup < firstKeyGroup)
+        {
+            return;
+        }
+        openLastKeyGroup = firstKeyGroup - 1;
+        byteKeys.close();
         snapshots.close();
         if (!barrier.closeStoreAfterSnapshot())
         {

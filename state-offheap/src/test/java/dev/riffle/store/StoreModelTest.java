@@ -216,6 +216,34 @@ class StoreModelTest
         assertNull(store.get(0, state, big, 0, 3));
     }
 
+    @Test
+    void useAfterCloseFailsClearlyInsteadOfReadingUnmappedPages() throws Exception
+    {
+        final PagedKeyedStore store = PagedKeyedStore.create(dir.resolve("work"), 0, 3, new StoreOptions(4096, 64));
+        final int state = store.registerState("v");
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[16]);
+        store.putLong(1, state, 7, 7);
+        store.put(1, state, key, 0, 16, key, 0, 16);
+        store.close();
+
+        for (final org.junit.jupiter.api.function.Executable use : List.<org.junit.jupiter.api.function.Executable>of(
+            () -> store.getLong(1, state, 7, -1),
+            () -> store.putLong(1, state, 7, 8),
+            () -> store.addLong(1, state, 7, 1),
+            () -> store.removeLong(1, state, 7),
+            () -> store.get(1, state, key, 0, 16),
+            () -> store.put(1, state, key, 0, 16, key, 0, 16),
+            () -> store.addLong(1, state, key, 0, 16, 1),
+            () -> store.forEach(1, state, (kg, s, k, ko, kl, v, vo, vl) -> { }),
+            () -> store.snapshot(1),
+            () -> store.snapshot(1, dir.resolve("snapshots"))))
+        {
+            final IllegalStateException closed = assertThrows(IllegalStateException.class, use);
+            assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+        }
+        store.close(); // again: nothing happens
+    }
+
     private void runModel(final StoreOptions options, final int operations, final int maxValue, final int snapshots,
         final int keySpace, final Random random) throws Exception
     {
