@@ -102,6 +102,9 @@ class JournaledIngressTest
         final int perThread = 20_000;
         final AtomicLong checkpointed = new AtomicLong();
         final AtomicBoolean done = new AtomicBoolean();
+        // own threads: the hosts block in offer() when the journal is full, and on a 2-core machine the
+        // common pool (JDK 25's CompletableFuture default) would have no thread left for the coordinator
+        final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
         final List<CompletableFuture<Void>> hosts = new ArrayList<>();
         for (int t = 0; t < 3; t++)
         {
@@ -119,22 +122,22 @@ class JournaledIngressTest
                         throw new IllegalStateException(ex);
                     }
                 }
-            }));
+            }, threads));
         }
         // the coordinator: commits positions the reader reported, as completed checkpoints do
-        final CompletableFuture<Integer> coordinator = CompletableFuture.supplyAsync(() ->
+        final java.util.concurrent.atomic.AtomicInteger deleted = new java.util.concurrent.atomic.AtomicInteger();
+        final CompletableFuture<Void> coordinator = CompletableFuture.runAsync(() ->
         {
-            int deleted = 0;
             while (!done.get())
             {
-                deleted += ingress.truncateBefore(checkpointed.get());
+                deleted.addAndGet(ingress.truncateBefore(checkpointed.get()));
                 LockSupport.parkNanos(200_000);
             }
-            return deleted;
-        });
+        }, threads);
         final ReplayableSourceReader<String> reader = ingress.createReader(CONTEXT);
         final List<String> records = new ArrayList<>();
         final long deadline = System.nanoTime() + JournalTesting.TIMEOUT_NANOS;
+        int nextPause = 5_000;
         while (records.size() < 3 * perThread)
         {
             assertTrue(System.nanoTime() - deadline < 0, "records missing: " + records.size());
@@ -142,11 +145,25 @@ class JournaledIngressTest
             {
                 LockSupport.parkNanos(50_000);
             }
-            checkpointed.set(reader.position());
+            if (records.size() >= nextPause)
+            {
+                nextPause += 5_000;
+                // a checkpoint every 5,000 records (~20 segments): the reader lets the coordinator delete
+                // before it goes on, so that deletions happen along the way however threads are scheduled
+                final int before = deleted.get();
+                checkpointed.set(reader.position());
+                while (deleted.get() == before)
+                {
+                    assertTrue(System.nanoTime() - deadline < 0, "no segment deleted at " + records.size());
+                    LockSupport.parkNanos(50_000);
+                }
+            }
         }
         done.set(true);
-        assertTrue(coordinator.get(10, TimeUnit.SECONDS) > 10, "segments were deleted along the way");
+        coordinator.get(10, TimeUnit.SECONDS);
+        assertTrue(deleted.get() > 10, "segments were deleted along the way: " + deleted.get());
         CompletableFuture.allOf(hosts.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        threads.shutdown();
         assertEquals(3 * perThread, records.stream().distinct().count());
         ingress.positionCommitted(0, reader.position()); // the last checkpoint, after the coordinator stopped
         assertEquals(1, segmentFiles(dir).size(), "only the segment holding the position stays");
