@@ -48,11 +48,23 @@ final class SnapshotExecutor implements Executor
     SnapshotExecutor(final String name, final ThreadFactory threadFactory)
     {
         this.name = name;
-        final AgentRunner runner = new AgentRunner(RiffleConfig.defaultIdleStrategy(),
-            t -> System.getLogger(SnapshotExecutor.class.getName()).log(System.Logger.Level.ERROR,
-                "'" + name + "' failed", t),
-            null, new Poller());
+        final AgentRunner runner = new AgentRunner(RiffleConfig.defaultIdleStrategy(), this::onError, null,
+            new Poller());
         this.thread = AgentRunner.startOnThread(runner, threadFactory);
+    }
+
+    /**
+     * The runner's error handler. Work runs its own error handling (a failed snapshot declines its
+     * checkpoint), so what arrives here is the runner's own: the termination that {@link #shutdown} and
+     * {@link #shutdownNow} ask for, which Agrona reports here too and which is no error, or a bug.
+     */
+    private void onError(final Throwable t)
+    {
+        if (!(t instanceof AgentTerminationException))
+        {
+            System.getLogger(SnapshotExecutor.class.getName()).log(System.Logger.Level.ERROR,
+                "'" + name + "' failed", t);
+        }
     }
 
     /**

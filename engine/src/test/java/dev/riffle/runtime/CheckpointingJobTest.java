@@ -318,6 +318,82 @@ class CheckpointingJobTest
     }
 
     @Test
+    void aCheckpointWhoseMetadataCannotBeWrittenIsAbortedAndTheRequestsBehindItStillRun() throws Exception
+    {
+        final long records = 20_000;
+        final RiffleConfig config = new RiffleConfig().stateBackend(backend);
+        config.checkpointing().interval(Duration.ofHours(1)).directory(checkpoints)
+            .restartStrategy(RestartStrategy.none());
+        final StreamEnvironment env = StreamEnvironment.create(config);
+        final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
+        held = new java.util.concurrent.CountDownLatch(1);
+        release = new java.util.concurrent.CountDownLatch(1);
+        env.generate(records, i -> i, 100_000).setParallelism(1)
+            .map(CheckpointingJobTest::holdAt5000)
+            .keyBy(i -> i % KEYS)
+            .count()
+            .sinkTo(sink);
+        final JobHandle job = env.executeAsync("metadata-fails");
+        try
+        {
+            assertTrue(held.await(Jobs.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the pipeline is held");
+            // the barrier cannot pass the held record: the checkpoint stays pending while we break its
+            // metadata file's place, then a second request queues behind it
+            final var failing = job.checkpoint();
+            final Path checkpoint = awaitCheckpointDirectory(checkpoints.resolve("metadata-fails"));
+            java.nio.file.Files.createDirectories(checkpoint.resolve("_metadata.tmp"));
+            final var behind = job.checkpoint();
+            release.countDown();
+
+            assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> failing.get(Jobs.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "aborted: no metadata");
+            final CompletedCheckpoint next = behind.get(Jobs.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(java.nio.file.Files.exists(next.directory().resolve("_metadata")), next.toString());
+        }
+        finally
+        {
+            release.countDown();
+        }
+        assertTrue(job.await(Jobs.TIMEOUT));
+        assertEquals(JobStatus.FINISHED, job.status());
+        assertExactlyOnceCounts(sink.committed(), records);
+    }
+
+    private static volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    private static volatile java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(0);
+
+    static long holdAt5000(final long value) throws InterruptedException
+    {
+        if (value == 5_000)
+        {
+            held.countDown();
+            assertTrue(release.await(Jobs.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "released");
+        }
+        return value;
+    }
+
+    private static Path awaitCheckpointDirectory(final Path jobDirectory) throws Exception
+    {
+        final long deadline = System.nanoTime() + Jobs.TIMEOUT.toNanos();
+        while (true)
+        {
+            if (java.nio.file.Files.isDirectory(jobDirectory))
+            {
+                try (var dirs = java.nio.file.Files.list(jobDirectory))
+                {
+                    final var found = dirs.filter(d -> d.getFileName().toString().startsWith("chk-")).findFirst();
+                    if (found.isPresent())
+                    {
+                        return found.get();
+                    }
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "no checkpoint directory appeared");
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    @Test
     void checkpointOnDemandCompletesAndCommits() throws Exception
     {
         final long records = 30_000;

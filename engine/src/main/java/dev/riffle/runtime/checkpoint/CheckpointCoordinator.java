@@ -312,6 +312,12 @@ public final class CheckpointCoordinator implements CheckpointResponder
             {
                 jobFailure.accept(ex);
             }
+            else
+            {
+                // as after a decline or a timeout: savepoints and checkpoints asked for meanwhile are
+                // queued behind this one and would otherwise wait for the next request
+                scheduler.triggerNext();
+            }
             return;
         }
         pending = null;
