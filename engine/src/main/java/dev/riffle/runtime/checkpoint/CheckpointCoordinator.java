@@ -218,13 +218,30 @@ public final class CheckpointCoordinator implements CheckpointResponder
     @Override
     public void acknowledge(final int attempt, final long checkpointId, final List<OperatorSubtaskState> states)
     {
-        thread.execute(() -> onAcknowledge(attempt, checkpointId, states));
+        onControlThread(checkpointId, () -> onAcknowledge(attempt, checkpointId, states));
+    }
+
+    /**
+     * Runs an acknowledgement or a decline on the control thread — unless the job has ended and stopped
+     * that thread while the snapshot thread was still writing: the checkpoint is moot then.
+     */
+    private void onControlThread(final long checkpointId, final Runnable action)
+    {
+        try
+        {
+            thread.execute(action);
+        }
+        catch (final java.util.concurrent.RejectedExecutionException ended)
+        {
+            LOGGER.log(System.Logger.Level.DEBUG, () -> "job '" + jobName + "' ended before checkpoint " +
+                checkpointId + " was acknowledged or declined");
+        }
     }
 
     @Override
     public void decline(final int attempt, final long checkpointId, final Throwable cause)
     {
-        thread.execute(() ->
+        onControlThread(checkpointId, () ->
         {
             if (null != pending && pending.checkpointId == checkpointId && pending.attempt == attempt)
             {
