@@ -399,9 +399,14 @@ public final class PagedKeyedStore implements KeyedStore
         return snapshots.start(snapshotId, targetDirectory);
     }
 
+    private boolean closed()
+    {
+        return openLastKeyGroup < firstKeyGroup;
+    }
+
     private void checkOpen()
     {
-        if (openLastKeyGroup < firstKeyGroup)
+        if (closed())
         {
             throw new IllegalStateException("the store is closed");
         }
@@ -449,7 +454,7 @@ public final class PagedKeyedStore implements KeyedStore
     @Override
     public void close()
     {
-        if (openLastKeyGroup < firstKeyGroup)
+        if (closed())
         {
             return;
         }

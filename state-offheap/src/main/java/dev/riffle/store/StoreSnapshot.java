@@ -246,9 +246,13 @@ public final class StoreSnapshot
             {
                 clearMap(page, live, base, epoch);
             }
-            else if (PageCaptures.pendingClear(state) && PageCaptures.epochOf(state) == epoch - 1)
+            else
             {
-                clearMap(page, live, base, captures.savedAt(page, epoch - 1));
+                final long pendingSave = pendingSave(page, state);
+                if (pendingSave >= 0)
+                {
+                    clearMap(page, live, base, pendingSave);
+                }
             }
             return;
         }
@@ -269,9 +273,18 @@ public final class StoreSnapshot
      */
     private long countsFrom(final int page, final long state)
     {
-        final PageCaptures captures = store.barrier.captures;
+        final long pendingSave = pendingSave(page, state);
+        return pendingSave >= 0 ? pendingSave : store.barrier.captures.cleared(page);
+    }
+
+    /**
+     * Writer: the epoch of the snapshot-thread save whose clear a capture state of the previous epoch
+     * still carries, or -1 (none, or in an older state whose slot the snapshot thread may be writing).
+     */
+    private long pendingSave(final int page, final long state)
+    {
         return PageCaptures.pendingClear(state) && PageCaptures.epochOf(state) == epoch - 1 ?
-            captures.savedAt(page, epoch - 1) : captures.cleared(page);
+            store.barrier.captures.savedAt(page, epoch - 1) : -1;
     }
 
     /**
