@@ -1,14 +1,13 @@
 package dev.riffle.store;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,17 +32,12 @@ class InterleavedCaptureTest
     @TempDir
     Path dir;
 
-    private final List<PagedKeyedStore> stores = new ArrayList<>();
+    @RegisterExtension
+    final OpenStores stores = new OpenStores();
     private final UnsafeBuffer keyBuffer = new UnsafeBuffer(new byte[16]);
     private final UnsafeBuffer valueBuffer = new UnsafeBuffer(new byte[512]);
     private int pageWindows;
     private int directoryWindows;
-
-    @AfterEach
-    void tearDown()
-    {
-        stores.forEach(PagedKeyedStore::close);
-    }
 
     @Test
     void theWriterChangesPagesInsideTheSnapshotThreadsCaptureWindowWithoutWaiting()
@@ -57,7 +51,7 @@ class InterleavedCaptureTest
     void aPageTheSnapshotThreadSavedIsSavedAsADeltaAfterTheWritersNextChange() throws Exception
     {
         final StoreOptions options = new StoreOptions(4096, 64);
-        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 0, options));
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 0, options));
         final int state = store.registerState("v");
         final Map<Long, Long> model = new HashMap<>();
         for (long k = 0; k < 20_000; k++)
@@ -83,7 +77,7 @@ class InterleavedCaptureTest
         final SnapshotResult fifth = store.snapshot(5).write(dir.resolve("m5"), data, "s");
         assertEquals(fifth.pagesWritten(), fifth.deltasWritten(), "fifth snapshot: deltas");
 
-        final PagedKeyedStore restored = track(StoreRestore.restore(dir.resolve("restored"), 0, 0, options,
+        final PagedKeyedStore restored = stores.track(StoreRestore.restore(dir.resolve("restored"), 0, 0, options,
             List.of(new StoreRestore.Source(dir.resolve("m5"), data))));
         for (final Map.Entry<Long, Long> e : model.entrySet())
         {
@@ -104,7 +98,7 @@ class InterleavedCaptureTest
     private void run(final Random random) throws Exception
     {
         final StoreOptions options = new StoreOptions(4096, 64);
-        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, KEY_GROUPS - 1, options));
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, KEY_GROUPS - 1, options));
         final int longs = store.registerState("longs");
         final int bytes = store.registerState("bytes");
         final Map<Entry, byte[]> model = new HashMap<>();
@@ -217,11 +211,6 @@ class InterleavedCaptureTest
         return bytes;
     }
 
-    private PagedKeyedStore track(final PagedKeyedStore store)
-    {
-        stores.add(store);
-        return store;
-    }
 
     private record Entry(int keyGroup, int state, long key)
     {

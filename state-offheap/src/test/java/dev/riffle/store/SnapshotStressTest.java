@@ -1,7 +1,7 @@
 package dev.riffle.store;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -38,19 +38,14 @@ class SnapshotStressTest
     @TempDir
     Path dir;
 
-    private final List<KeyedStore> stores = new ArrayList<>();
-
-    @AfterEach
-    void close()
-    {
-        stores.forEach(KeyedStore::close);
-    }
+    @RegisterExtension
+    final OpenStores stores = new OpenStores();
 
     @Test
     void writerAndSnapshotThreadFlatOutStayConsistent() throws Exception
     {
         final StoreOptions options = new StoreOptions(4096, 256);
-        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, KEY_GROUPS - 1, options));
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, KEY_GROUPS - 1, options));
         final int[] states = {store.registerState("a"), store.registerState("b")};
         final long[][] model = new long[STATES][KEYS];
         final Path snapshots = dir.resolve("snapshots");
@@ -130,7 +125,7 @@ class SnapshotStressTest
     private void verify(final Path manifest, final long[][] expected, final int[] states, final StoreOptions options,
         final int index) throws IOException
     {
-        final PagedKeyedStore restored = track(PagedKeyedStore.restore(List.of(manifest), dir.resolve("restored-" + index),
+        final PagedKeyedStore restored = stores.track(PagedKeyedStore.restore(List.of(manifest), dir.resolve("restored-" + index),
             0, KEY_GROUPS - 1, options));
         for (int s = 0; s < STATES; s++)
         {
@@ -150,9 +145,4 @@ class SnapshotStressTest
         }
     }
 
-    private <T extends KeyedStore> T track(final T store)
-    {
-        stores.add(store);
-        return store;
-    }
 }

@@ -4,6 +4,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -42,14 +43,14 @@ class StoreModelTest
     @TempDir
     Path dir;
 
-    private final List<PagedKeyedStore> stores = new ArrayList<>();
+    @RegisterExtension
+    final OpenStores stores = new OpenStores();
     private final ExecutorService snapshotThread = Executors.newSingleThreadExecutor();
 
     @AfterEach
     void tearDown()
     {
         snapshotThread.shutdownNow();
-        stores.forEach(PagedKeyedStore::close);
     }
 
     @Test
@@ -86,7 +87,7 @@ class StoreModelTest
     void incrementalSnapshotAfterOnePercentOfUpdatesWritesDeltas() throws Exception
     {
         final StoreOptions options = StoreOptions.DEFAULT;
-        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 7, options));
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 7, options));
         final int state = store.registerState("count");
         final int keys = 300_000;
         for (long k = 0; k < keys; k++)
@@ -123,7 +124,7 @@ class StoreModelTest
     @Test
     void restoresASubRangeOfKeyGroups() throws Exception
     {
-        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 15, new StoreOptions(4096, 64)));
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 15, new StoreOptions(4096, 64)));
         final int state = store.registerState("v");
         for (long k = 0; k < 50_000; k++)
         {
@@ -149,8 +150,8 @@ class StoreModelTest
     void snapshotsThatNumberTheirStatesDifferentlyAreNotRestoredTogether() throws Exception
     {
         final StoreOptions options = new StoreOptions(4096, 64);
-        final PagedKeyedStore lower = track(PagedKeyedStore.create(dir.resolve("lower"), 0, 7, options));
-        final PagedKeyedStore upper = track(PagedKeyedStore.create(dir.resolve("upper"), 8, 15, options));
+        final PagedKeyedStore lower = stores.track(PagedKeyedStore.create(dir.resolve("lower"), 0, 7, options));
+        final PagedKeyedStore upper = stores.track(PagedKeyedStore.create(dir.resolve("upper"), 8, 15, options));
         lower.registerState("a");
         upper.registerState("a");
         lower.putLong(0, lower.registerState("b"), 1, 1);
@@ -168,7 +169,7 @@ class StoreModelTest
     @Test
     void damagedFilesFailTheRestoreNamingTheFile() throws Exception
     {
-        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 3, new StoreOptions(4096, 64)));
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 3, new StoreOptions(4096, 64)));
         final int state = store.registerState("v");
         for (long k = 0; k < 10_000; k++)
         {
@@ -208,7 +209,7 @@ class StoreModelTest
     @Test
     void badInputIsRejected() throws Exception
     {
-        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 3, new StoreOptions(4096, 64)));
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 3, new StoreOptions(4096, 64)));
         final int state = store.registerState("v");
         final UnsafeBuffer big = new UnsafeBuffer(new byte[5000]);
         assertThrows(IllegalArgumentException.class, () -> store.put(0, state, big, 0, 10, big, 0, 4000));
@@ -247,7 +248,7 @@ class StoreModelTest
     private void runModel(final StoreOptions options, final int operations, final int maxValue, final int snapshots,
         final int keySpace, final Random random) throws Exception
     {
-        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), FIRST_KEY_GROUP, LAST_KEY_GROUP,
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), FIRST_KEY_GROUP, LAST_KEY_GROUP,
             options));
         final int[] states = {store.registerState("a"), store.registerState("b"), store.registerState("c")};
         final int longs = store.registerState("longs");
@@ -376,8 +377,7 @@ class StoreModelTest
         final PagedKeyedStore restored = restore(List.of(new StoreRestore.Source(manifests.get(i), data)),
             FIRST_KEY_GROUP, LAST_KEY_GROUP, options);
         assertSameContents(expected.get(i), contents(restored), "snapshot " + i + " restored");
-        restored.close();
-        stores.remove(restored);
+        stores.close(restored);
         expected.set(i, null);
         verified++;
     }
@@ -395,14 +395,9 @@ class StoreModelTest
     private PagedKeyedStore restore(final List<StoreRestore.Source> sources, final int first, final int last,
         final StoreOptions options) throws IOException
     {
-        return track(StoreRestore.restore(dir.resolve("restored-" + stores.size()), first, last, options, sources));
+        return stores.track(StoreRestore.restore(dir.resolve("restored-" + stores.count()), first, last, options, sources));
     }
 
-    private PagedKeyedStore track(final PagedKeyedStore store)
-    {
-        stores.add(store);
-        return store;
-    }
 
     private static Map<EntryKey, byte[]> contents(final PagedKeyedStore store)
     {

@@ -1,13 +1,12 @@
 package dev.riffle.store;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,13 +25,8 @@ class StoreRestoreThreadsTest
     @TempDir
     Path dir;
 
-    private final List<PagedKeyedStore> stores = new ArrayList<>();
-
-    @AfterEach
-    void tearDown()
-    {
-        stores.forEach(PagedKeyedStore::close);
-    }
+    @RegisterExtension
+    final OpenStores stores = new OpenStores();
 
     /**
      * Two sources (key groups 0–3 and 4–7), each restored from a full snapshot plus deltas, by one, two and
@@ -47,7 +41,7 @@ class StoreRestoreThreadsTest
             new StoreRestore.Source(snapshotWithDeltas(4, 7, data, "high"), data));
         for (final int threads : new int[]{1, 2, 5})
         {
-            final PagedKeyedStore restored = track(StoreRestore.restore(dir.resolve("restored-" + threads), 0, 7,
+            final PagedKeyedStore restored = stores.track(StoreRestore.restore(dir.resolve("restored-" + threads), 0, 7,
                 OPTIONS, sources, threads));
             final int state = restored.registerState("v");
             for (long k = 0; k < KEYS; k++)
@@ -62,7 +56,7 @@ class StoreRestoreThreadsTest
     @Test
     void aWorkersCorruptRecordFailsTheRestoreNamingTheFile() throws Exception
     {
-        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 7, OPTIONS));
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 7, OPTIONS));
         final int state = store.registerState("v");
         for (long k = 0; k < KEYS; k++)
         {
@@ -82,7 +76,7 @@ class StoreRestoreThreadsTest
         for (final int threads : new int[]{1, 2, 4})
         {
             final CorruptSnapshotException ex = assertThrows(CorruptSnapshotException.class,
-                () -> track(StoreRestore.restore(dir.resolve("restored"), 0, 7, OPTIONS, sources, threads)));
+                () -> stores.track(StoreRestore.restore(dir.resolve("restored"), 0, 7, OPTIONS, sources, threads)));
             assertTrue(ex.getMessage().contains(dataFile.toString()), ex.getMessage());
             assertTrue(ex.getMessage().contains("checksum of the record at offset " + damaged.offset()),
                 ex.getMessage());
@@ -107,7 +101,7 @@ class StoreRestoreThreadsTest
     private Path snapshotWithDeltas(final int first, final int last, final Path data, final String prefix)
         throws IOException
     {
-        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work-" + prefix), first, last,
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work-" + prefix), first, last,
             OPTIONS));
         final int state = store.registerState("v");
         for (long k = 0; k < KEYS; k++)
@@ -140,9 +134,4 @@ class StoreRestoreThreadsTest
         }
     }
 
-    private PagedKeyedStore track(final PagedKeyedStore store)
-    {
-        stores.add(store);
-        return store;
-    }
 }

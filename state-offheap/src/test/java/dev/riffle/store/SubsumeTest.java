@@ -1,13 +1,12 @@
 package dev.riffle.store;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -29,18 +28,13 @@ class SubsumeTest
     @TempDir
     Path dir;
 
-    private final List<KeyedStore> stores = new ArrayList<>();
-
-    @AfterEach
-    void close()
-    {
-        stores.forEach(KeyedStore::close);
-    }
+    @RegisterExtension
+    final OpenStores stores = new OpenStores();
 
     @Test
     void subsumeDeletesOnlyUnreferencedFiles() throws Exception
     {
-        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 3, OPTIONS));
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 3, OPTIONS));
         final int state = store.registerState("v");
         for (long k = 0; k < 20_000; k++)
         {
@@ -57,7 +51,7 @@ class SubsumeTest
 
         assertEquals(1, store.subsume(1).get(30, TimeUnit.SECONDS), "only the first manifest goes");
         assertTrue(Files.exists(snapshots.resolve(firstData)));
-        final PagedKeyedStore fromSecond = track(PagedKeyedStore.restore(List.of(second.manifest()),
+        final PagedKeyedStore fromSecond = stores.track(PagedKeyedStore.restore(List.of(second.manifest()),
             dir.resolve("restored"), 0, 3, OPTIONS));
         assertEquals(-1, fromSecond.getLong(0, state, 0, 0));
         assertEquals(19_999, fromSecond.getLong(3, state, 19_999, 0));
@@ -77,7 +71,7 @@ class SubsumeTest
     @Test
     void snapshotsOfAStoreGoToOneDirectoryWithIncreasingIds() throws Exception
     {
-        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 0, OPTIONS));
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 0, OPTIONS));
         await(store.snapshot(5, dir.resolve("a")));
         assertThrows(IllegalArgumentException.class, () -> store.snapshot(6, dir.resolve("b")));
         assertThrows(IllegalArgumentException.class, () -> store.snapshot(5, dir.resolve("a")));
@@ -96,9 +90,4 @@ class SubsumeTest
         }
     }
 
-    private <T extends KeyedStore> T track(final T store)
-    {
-        stores.add(store);
-        return store;
-    }
 }

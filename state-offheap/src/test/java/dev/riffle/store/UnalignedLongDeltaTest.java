@@ -1,12 +1,11 @@
 package dev.riffle.store;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -29,18 +28,13 @@ class UnalignedLongDeltaTest
     @TempDir
     Path dir;
 
-    private final List<KeyedStore> stores = new ArrayList<>();
-
-    @AfterEach
-    void close()
-    {
-        stores.forEach(KeyedStore::close);
-    }
+    @RegisterExtension
+    final OpenStores stores = new OpenStores();
 
     @Test
     void inPlaceLongWritesOfHeapEntriesReachTheDelta() throws Exception
     {
-        final PagedKeyedStore store = track(PagedKeyedStore.create(dir.resolve("work"), 0, 3, OPTIONS));
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 3, OPTIONS));
         final int state = store.registerState("v");
         final UnsafeBuffer key = new UnsafeBuffer(new byte[64]);
         for (int k = 0; k < KEYS; k++)
@@ -63,7 +57,7 @@ class UnalignedLongDeltaTest
         final SnapshotResult second = await(store.snapshot(2, snapshots));
         assertTrue(second.deltasWritten() > 0, "the changed pages went out as deltas: " + second);
 
-        final PagedKeyedStore restored = track(PagedKeyedStore.restore(List.of(second.manifest()),
+        final PagedKeyedStore restored = stores.track(PagedKeyedStore.restore(List.of(second.manifest()),
             dir.resolve("restored"), 0, 3, OPTIONS));
         for (int k = 0; k < KEYS; k++)
         {
@@ -103,9 +97,4 @@ class UnalignedLongDeltaTest
         return handle.result().get(30, TimeUnit.SECONDS);
     }
 
-    private <T extends KeyedStore> T track(final T store)
-    {
-        stores.add(store);
-        return store;
-    }
 }
