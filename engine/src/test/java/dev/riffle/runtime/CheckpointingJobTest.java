@@ -180,25 +180,33 @@ class CheckpointingJobTest
         final long records = 20_000;
         final RiffleConfig config = new RiffleConfig().defaultParallelism(2);
         // the timeout applies to every checkpoint, the final one too: it must be far above what a checkpoint
-        // takes on a loaded 2-core machine (150 ms was not), and the stall far above it
+        // takes on a loaded 2-core machine (150 ms was not); the pipeline is held until one timed out
         config.checkpointing().interval(Duration.ofMillis(10)).timeout(Duration.ofSeconds(1)).directory(checkpoints)
             .restartStrategy(RestartStrategy.none());
         final StreamEnvironment env = StreamEnvironment.create(config);
         final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
         env.generate(records, i -> i, 100_000).setParallelism(1)
-            .map(CheckpointingJobTest::stallOnce)
+            .map(CheckpointingJobTest::holdAt5000)
             .keyBy(i -> i % KEYS)
             .count()
             .sinkTo(sink);
 
-        stalled = new java.util.concurrent.CountDownLatch(1);
+        held = new java.util.concurrent.CountDownLatch(1);
+        release = new java.util.concurrent.CountDownLatch(1);
         final JobHandle job = env.executeAsync("timeouts");
-        assertTrue(stalled.await(Jobs.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the pipeline stalled");
-        // asked for while the barrier is held: its turn comes when the one in flight timed out (after at
-        // most 1 s), and it times out too (1 s later, the stall lasts 3 s)
-        final java.util.concurrent.CompletableFuture<CompletedCheckpoint> duringStall = job.checkpoint();
-        assertThrows(java.util.concurrent.ExecutionException.class,
-            () -> duringStall.get(Jobs.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "checkpoint aborted");
+        try
+        {
+            assertTrue(held.await(Jobs.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the pipeline is held");
+            // asked for while the barrier is held: its turn comes when the one in flight timed out, and it
+            // times out too, since the pipeline stays held until then
+            final java.util.concurrent.CompletableFuture<CompletedCheckpoint> duringStall = job.checkpoint();
+            assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> duringStall.get(Jobs.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "checkpoint aborted");
+        }
+        finally
+        {
+            release.countDown();
+        }
         assertTrue(job.await(Jobs.TIMEOUT), "job ended");
         Jobs.assertNoThreadsLeft("timeouts");
 
@@ -212,19 +220,6 @@ class CheckpointingJobTest
                     .allMatch(d -> java.nio.file.Files.exists(d.resolve("_metadata"))),
                 "aborted checkpoints leave no directory behind");
         }
-    }
-
-    private static volatile java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
-
-    static long stallOnce(final long value)
-    {
-        if (value == 5_000)
-        {
-            stalled.countDown();
-            // holds the barrier behind this record longer than the checkpoint timeout
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(3_000));
-        }
-        return value;
     }
 
     @Test
@@ -328,7 +323,10 @@ class CheckpointingJobTest
         final TransactionalCollectSink<KeyedValue<Long, Long>> sink = new TransactionalCollectSink<>();
         held = new java.util.concurrent.CountDownLatch(1);
         release = new java.util.concurrent.CountDownLatch(1);
-        env.generate(records, i -> i, 100_000).setParallelism(1)
+        // a host-fed source: its input ends only when the test closes it, so the job cannot start finishing
+        // (which fails checkpoint requests) before the requests under test ran
+        final dev.riffle.api.connectors.Ingress<Long> ingress = new dev.riffle.api.connectors.Ingress<>(1 << 16);
+        env.fromSource(ingress, "Ingress")
             .map(CheckpointingJobTest::holdAt5000)
             .keyBy(i -> i % KEYS)
             .count()
@@ -336,6 +334,10 @@ class CheckpointingJobTest
         final JobHandle job = env.executeAsync("metadata-fails");
         try
         {
+            for (long i = 0; i < records / 2; i++)
+            {
+                ingress.offer(i);
+            }
             assertTrue(held.await(Jobs.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the pipeline is held");
             // the barrier cannot pass the held record: the checkpoint stays pending while we break its
             // metadata file's place, then a second request queues behind it
@@ -349,10 +351,15 @@ class CheckpointingJobTest
                 () -> failing.get(Jobs.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "aborted: no metadata");
             final CompletedCheckpoint next = behind.get(Jobs.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertTrue(java.nio.file.Files.exists(next.directory().resolve("_metadata")), next.toString());
+            for (long i = records / 2; i < records; i++)
+            {
+                ingress.offer(i);
+            }
         }
         finally
         {
             release.countDown();
+            ingress.close();
         }
         assertTrue(job.await(Jobs.TIMEOUT));
         assertEquals(JobStatus.FINISHED, job.status());
@@ -362,6 +369,9 @@ class CheckpointingJobTest
     private static volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
     private static volatile java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(0);
 
+    /**
+     * Holds the pipeline (and the barriers behind record 5,000) until the test releases it.
+     */
     static long holdAt5000(final long value) throws InterruptedException
     {
         if (value == 5_000)
