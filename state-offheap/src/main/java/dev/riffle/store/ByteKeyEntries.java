@@ -151,12 +151,13 @@ final class ByteKeyEntries
         final int hash = EntryHash.hash(stateId, keyArray, keyAddress, keyLength);
         final KeyGroupDirectory directory = directory(keyGroup);
         final int index = directory.index(hash);
-        final long pageAddress = directory.address(index);
+        final long slot = directory.slot(index);
+        final long pageAddress = KeyGroupDirectory.address(slot);
         foundDirectory = directory;
         foundIndex = index;
         foundHash = hash;
         foundPageAddress = pageAddress;
-        return ByteCells.find(pageAddress, directory.cells(index), BucketPage.tag(hash, stateId),
+        return ByteCells.find(pageAddress, KeyGroupDirectory.cells(slot), BucketPage.tag(hash, stateId),
             keyArray, keyAddress, keyLength);
     }
 

@@ -10,6 +10,11 @@ import org.agrona.UnsafeApi;
  * murmur3 finaliser, so that every input bit affects the low bits (directory index) and the high
  * bits (slot within a page) alike. Not a cryptographic hash: keys chosen to collide only slow their
  * own key group down.
+ * <p>
+ * A key of exactly 8 bytes — every long key — skips the round: the murmur3 finaliser alone (a
+ * bijection in which every input bit flips each output bit with probability ~1/2) of the key xor the
+ * state's seed. That keeps the long path at three multiplies, one of them off the key's dependency
+ * chain; a lookup's instructions are what limits how many of them the CPU overlaps (docs/state.md).
  */
 final class EntryHash
 {
@@ -37,7 +42,11 @@ final class EntryHash
      */
     static int hash(final int stateId, final byte[] array, final long address, final int length)
     {
-        long h = (stateId + 1L) * P1 ^ length;
+        if (length == Long.BYTES)
+        {
+            return hash(stateId, UnsafeApi.getLong(array, address));
+        }
+        long h = seed(stateId) ^ length;
         int i = 0;
         for (; i + 8 <= length; i += 8)
         {
@@ -56,7 +65,12 @@ final class EntryHash
      */
     static int hash(final int stateId, final long key)
     {
-        return mix(Long.rotateLeft(((stateId + 1L) * P1 ^ 8) ^ key * P2, 31) * P1);
+        return mix(key ^ seed(stateId));
+    }
+
+    private static long seed(final int stateId)
+    {
+        return (stateId + 1L) * P1;
     }
 
     private static int mix(final long value)

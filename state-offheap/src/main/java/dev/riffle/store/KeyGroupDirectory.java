@@ -13,18 +13,21 @@ import java.util.Arrays;
  * lazily — the writer hands it over before that first change, or the snapshot thread takes it when it
  * gets to the key group (see {@link StoreSnapshot#captureDirectory}); the snapshot thread reads the
  * {@code pages} reference optimistically and keeps it only if its capture CAS wins, which proves the
- * writer had not replaced it. {@code addresses} (the page's memory address) and
- * {@code cells} (its cell count) are the writer's private lookup caches: a lookup goes from the hash to
- * the cell's memory without touching the page header or the arena's segment table, which keeps the
- * dependent-load chain of a lookup as short as a primitive hash map's. Writer thread only, but for the
- * captured arrays.
+ * writer had not replaced it. {@code slots} is the writer's private lookup cache: per entry the page's
+ * memory address with its cell count in the low 12 bits ({@link #slot}), so a lookup goes from the hash
+ * to the cell's memory with one array load, without touching the page header or the arena's segment
+ * table — the instructions of a lookup bound how many the CPU overlaps (docs/state.md). The packing
+ * holds because a page's address is 4 KiB-aligned (segments are mapped at page boundaries, pages are
+ * a power of two of at least 4 KiB) and a page of at most {@link PageArena#MAX_PAGE_SIZE} has fewer
+ * than 4,096 cells. Writer thread only, but for the captured arrays.
  */
 final class KeyGroupDirectory
 {
+    private static final int CELL_COUNT_MASK = 0xFFF;
+
     private final int slot;
     private int[] pages;
-    private long[] addresses;
-    private int[] cells;
+    private long[] slots;
     private int mask;
     private boolean shared;
 
@@ -36,8 +39,7 @@ final class KeyGroupDirectory
     {
         this.slot = slot;
         this.pages = pages;
-        this.addresses = new long[pages.length];
-        this.cells = new int[pages.length];
+        this.slots = new long[pages.length];
         this.mask = pages.length - 1;
     }
 
@@ -48,8 +50,8 @@ final class KeyGroupDirectory
     {
         for (int i = 0; i < pages.length; i++)
         {
-            addresses[i] = arena.address(pages[i]);
-            cells[i] = BucketPage.cellCount(arena.buffer(pages[i]), arena.offset(pages[i]));
+            slots[i] = slot(arena.address(pages[i]),
+                BucketPage.cellCount(arena.buffer(pages[i]), arena.offset(pages[i])));
         }
     }
 
@@ -63,14 +65,32 @@ final class KeyGroupDirectory
         return pages[index];
     }
 
-    long address(final int index)
+    /**
+     * @return the lookup slot of an entry: {@link #address(long)} and {@link #cells(long)} in one long.
+     */
+    long slot(final int index)
     {
-        return addresses[index];
+        return slots[index];
     }
 
-    int cells(final int index)
+    static long slot(final long address, final int cellCount)
     {
-        return cells[index];
+        if ((address & CELL_COUNT_MASK) != 0 || cellCount < 0 || cellCount > CELL_COUNT_MASK)
+        {
+            throw new IllegalStateException("page at " + address + " with " + cellCount + " cells cannot be " +
+                "packed into a lookup slot (pages must be 4 KiB-aligned and hold fewer than 4096 cells)");
+        }
+        return address | cellCount;
+    }
+
+    static long address(final long slot)
+    {
+        return slot & ~CELL_COUNT_MASK;
+    }
+
+    static int cells(final long slot)
+    {
+        return (int)slot & CELL_COUNT_MASK;
     }
 
     int pageFor(final int hash)
@@ -110,11 +130,9 @@ final class KeyGroupDirectory
     {
         pages = doubled(pages);
         shared = false;
-        final long[] a = Arrays.copyOf(addresses, addresses.length << 1);
-        System.arraycopy(addresses, 0, a, addresses.length, addresses.length);
-        addresses = a;
-        final int[] c = doubled(cells);
-        cells = c;
+        final long[] s = Arrays.copyOf(slots, slots.length << 1);
+        System.arraycopy(slots, 0, s, slots.length, slots.length);
+        slots = s;
         mask = pages.length - 1;
     }
 
@@ -153,11 +171,11 @@ final class KeyGroupDirectory
      */
     void pageChanged(final int hash, final int localDepth, final long address, final int cellCount)
     {
+        final long slot = slot(address, cellCount);
         final int step = 1 << localDepth;
         for (int i = hash & (step - 1); i < pages.length; i += step)
         {
-            addresses[i] = address;
-            cells[i] = cellCount;
+            slots[i] = slot;
         }
     }
 }

@@ -5,26 +5,35 @@ import org.agrona.UnsafeApi;
 /**
  * The long-key fast path of {@link BucketPage}, on raw memory addresses: the same cell layout, read with
  * plain {@link UnsafeApi} loads instead of bounds-checked buffer calls. A get of an inline long → long
- * entry is then the hash, two loads from the (cached) directory and one cell line — few enough
+ * entry is then the hash, one load from the (cached) directory and one cell line — few enough
  * instructions that the CPU overlaps the cache misses of successive lookups as it does for a primitive
  * hash map. Addresses come from {@link KeyGroupDirectory#address}, valid while the store is open; writer
  * thread only.
  */
 final class LongCells
 {
+    /**
+     * Offset of the value in the cell of an inline long → long entry.
+     */
+    static final int VALUE = BucketPage.CELL_PAYLOAD + Long.BYTES;
+
     private LongCells()
     {
     }
 
     /**
-     * @param page      address of the page.
-     * @param cellCount its cell count.
-     * @param tag       {@link BucketPage#tag} of the key's hash and state.
-     * @param key       the key.
-     * @return address of the key's cell, or 0 if absent.
+     * @param slot {@link KeyGroupDirectory#slot} of the key's page.
+     * @param tag  {@link BucketPage#tag} of the key's hash and state.
+     * @param key  the key.
+     * @return the address of the key's cell if it holds an 8-byte value ({@link #value} is then at
+     * {@link #VALUE}), minus that address if its value has another length (an 8-byte key stored through
+     * the byte API), or 0 if the key is absent. Cell addresses are positive (user-space addresses), so the
+     * sign carries the difference without a second read of the cell's lengths.
      */
-    static long find(final long page, final int cellCount, final long tag, final long key)
+    static long find(final long slot, final long tag, final long key)
     {
+        final long page = KeyGroupDirectory.address(slot);
+        final int cellCount = KeyGroupDirectory.cells(slot);
         int i = BucketPage.firstCell((int)tag, cellCount);
         while (true)
         {
@@ -43,7 +52,7 @@ final class LongCells
                 else if (BucketPage.keyLength(lengths) == Long.BYTES &&
                     UnsafeApi.getLong(ByteCells.keyAddress(page, c, lengths)) == key)
                 {
-                    return c; // an 8-byte key with a value of another length, stored through the byte API
+                    return -c;
                 }
             }
             else if (t == BucketPage.EMPTY)
@@ -55,20 +64,6 @@ final class LongCells
                 i = 0;
             }
         }
-    }
-
-    /**
-     * @return the address of the 8-byte value of a cell {@link #find} returned.
-     * @throws IllegalStateException if the value is not 8 bytes long.
-     */
-    static long valueAddress(final long cell)
-    {
-        final int lengths = UnsafeApi.getInt(cell + BucketPage.CELL_LENGTHS);
-        if (lengths != BucketPage.LONG_LENGTHS)
-        {
-            throw notALong(lengths);
-        }
-        return cell + BucketPage.CELL_PAYLOAD + Long.BYTES;
     }
 
     /**

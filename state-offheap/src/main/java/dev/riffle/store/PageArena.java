@@ -28,6 +28,17 @@ import java.util.function.LongSupplier;
  */
 final class PageArena implements AutoCloseable
 {
+    /**
+     * The smallest page: the operating system's page, so that every page's address is 4 KiB-aligned.
+     */
+    static final int MIN_PAGE_SIZE = 4096;
+
+    /**
+     * The largest page: its cell count stays below 4,096, which {@link KeyGroupDirectory#slot} packs into
+     * the low bits of the page's (4 KiB-aligned) address.
+     */
+    static final int MAX_PAGE_SIZE = 128 * 1024;
+
     private final Path directory;
     private final int pageSize;
     private final int pageShift;
@@ -57,10 +68,11 @@ final class PageArena implements AutoCloseable
     PageArena(final Path directory, final int pageSize, final int pagesPerSegment, final LongSupplier usableSpace)
         throws IOException
     {
-        if (Integer.bitCount(pageSize) != 1 || pageSize < 4096 || Integer.bitCount(pagesPerSegment) != 1)
+        if (Integer.bitCount(pageSize) != 1 || pageSize < MIN_PAGE_SIZE || pageSize > MAX_PAGE_SIZE ||
+            Integer.bitCount(pagesPerSegment) != 1)
         {
-            throw new IllegalArgumentException("page size must be a power of two >= 4096 and pages per segment a " +
-                "power of two: " + pageSize + ", " + pagesPerSegment);
+            throw new IllegalArgumentException("page size must be a power of two from " + MIN_PAGE_SIZE + " to " +
+                MAX_PAGE_SIZE + " and pages per segment a power of two: " + pageSize + ", " + pagesPerSegment);
         }
         if ((long)pageSize * pagesPerSegment > Integer.MAX_VALUE)
         {

@@ -186,9 +186,16 @@ public final class PagedKeyedStore implements KeyedStore
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
         final int index = directory.index(hash);
-        final long c = LongCells.find(directory.address(index), directory.cells(index),
-            BucketPage.tag(hash, stateId), key);
-        return 0 == c ? missingValue : LongCells.get(LongCells.valueAddress(c));
+        final long c = LongCells.find(directory.slot(index), BucketPage.tag(hash, stateId), key);
+        if (c > 0)
+        {
+            return LongCells.get(c + LongCells.VALUE);
+        }
+        if (0 == c)
+        {
+            return missingValue;
+        }
+        throw LongCells.notALong(LongCells.lengths(-c));
     }
 
     @Override
@@ -198,18 +205,19 @@ public final class PagedKeyedStore implements KeyedStore
         final int hash = EntryHash.hash(stateId, key);
         final long tag = BucketPage.tag(hash, stateId);
         final int index = directory.index(hash);
-        final long c = LongCells.find(directory.address(index), directory.cells(index), tag, key);
-        if (0 != c)
+        final long slot = directory.slot(index);
+        final long c = LongCells.find(slot, tag, key);
+        if (c > 0)
         {
-            final int page = directory.page(index);
-            barrier.beforeWrite(page);
-            if (LongCells.lengths(c) == BucketPage.LONG_LENGTHS)
-            {
-                LongCells.put(c + BucketPage.CELL_PAYLOAD + Long.BYTES, value);
-                ChangedLines.mark(directory.address(index), layoutSize, c);
-                return;
-            }
-            removeCell(directory, index, c);
+            barrier.beforeWrite(directory.page(index));
+            LongCells.put(c + LongCells.VALUE, value);
+            ChangedLines.mark(KeyGroupDirectory.address(slot), layoutSize, c);
+            return;
+        }
+        if (c < 0)
+        {
+            barrier.beforeWrite(directory.page(index));
+            removeCell(directory, index, -c);
         }
         insertLong(directory, hash, tag, key, value);
     }
@@ -236,15 +244,19 @@ public final class PagedKeyedStore implements KeyedStore
         final int hash = EntryHash.hash(stateId, key);
         final long tag = BucketPage.tag(hash, stateId);
         final int index = directory.index(hash);
-        final long c = LongCells.find(directory.address(index), directory.cells(index), tag, key);
-        if (0 != c)
+        final long slot = directory.slot(index);
+        final long c = LongCells.find(slot, tag, key);
+        if (c > 0)
         {
-            final long at = LongCells.valueAddress(c);
             barrier.beforeWrite(directory.page(index));
-            final long value = sum(LongCells.get(at), delta, asDouble);
-            LongCells.put(at, value);
-            ChangedLines.mark(directory.address(index), layoutSize, c);
+            final long value = sum(LongCells.get(c + LongCells.VALUE), delta, asDouble);
+            LongCells.put(c + LongCells.VALUE, value);
+            ChangedLines.mark(KeyGroupDirectory.address(slot), layoutSize, c);
             return value;
+        }
+        if (c < 0)
+        {
+            throw LongCells.notALong(LongCells.lengths(-c));
         }
         final long value = sum(0L, delta, asDouble); // as if 0 (bits of 0.0) were present: -0.0 becomes 0.0
         insertLong(directory, hash, tag, key, value);
@@ -264,14 +276,13 @@ public final class PagedKeyedStore implements KeyedStore
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
         final int index = directory.index(hash);
-        final long c = LongCells.find(directory.address(index), directory.cells(index),
-            BucketPage.tag(hash, stateId), key);
+        final long c = LongCells.find(directory.slot(index), BucketPage.tag(hash, stateId), key);
         if (0 == c)
         {
             return false;
         }
         barrier.beforeWrite(directory.page(index));
-        removeCell(directory, index, c);
+        removeCell(directory, index, Math.abs(c));
         return true;
     }
 
@@ -282,7 +293,7 @@ public final class PagedKeyedStore implements KeyedStore
     {
         final int page = directory.page(index);
         final int base = arena.offset(page);
-        final int c = base + (int)(cellAddress - directory.address(index));
+        final int c = base + (int)(cellAddress - KeyGroupDirectory.address(directory.slot(index)));
         markEntry(arena.buffer(page), base, c);
         BucketPage.remove(arena.buffer(page), base, c);
     }

@@ -29,10 +29,11 @@ final class StoreManifestFormat
     private static final int MAGIC = 0x52465354; // "RFST"
     /**
      * 3: pages saved as chains of records ({@link PageRecords}) with a change map in every page;
-     * 4: cells with a 20-byte payload and 16-bit lengths ({@link BucketPage}). Earlier versions' pages
-     * are not readable.
+     * 4: cells with a 20-byte payload and 16-bit lengths ({@link BucketPage});
+     * 5: an 8-byte key hashed by the finaliser alone ({@link EntryHash}), which moves entries within their
+     * pages. Earlier versions' pages are not readable.
      */
-    private static final int VERSION = 4;
+    private static final int VERSION = 5;
 
     private StoreManifestFormat()
     {

@@ -3,8 +3,8 @@ package dev.riffle.store;
 /**
  * Sizing of a {@link PagedKeyedStore}.
  *
- * @param pageSize        bytes per bucket page, a power of two >= 4 KiB; an entry (key + value) may use
- *                        up to about a quarter of it.
+ * @param pageSize        bytes per bucket page, a power of two from 4 KiB to 128 KiB; an entry (key + value)
+ *                        may use up to about a quarter of it.
  * @param pagesPerSegment pages per memory-mapped segment file, a power of two.
  */
 public record StoreOptions(int pageSize, int pagesPerSegment)

@@ -104,6 +104,8 @@ public abstract class KeyedStoreContract
             store.put(FIRST, state, key, 0, Long.BYTES, value, 0, valueLength);
             assertThrows(IllegalStateException.class, () -> store.getLong(FIRST, state, k, 0),
                 "a " + valueLength + "-byte value is there, not absent");
+            assertThrows(IllegalStateException.class, () -> store.addLong(FIRST, state, k, 1),
+                "a " + valueLength + "-byte value is no counter");
             store.putLong(FIRST, state, k, valueLength);
             assertEquals(valueLength, store.getLong(FIRST, state, k, -1));
             assertEquals(Long.BYTES, store.get(FIRST, state, key, 0, Long.BYTES).length(), "replaced, not added");
@@ -293,13 +295,16 @@ public abstract class KeyedStoreContract
     @Test
     void damagedSnapshotFilesFailTheRestoreNamingTheFile() throws Exception
     {
-        final int state = store.registerState("damaged");
+        // a store of its own: the files it damages must not be ones the shared store's later incremental
+        // snapshots refer to
+        final KeyedStore own = track(open(dir.resolve("work-damaged"), FIRST, LAST));
+        final int state = own.registerState("damaged");
         for (long k = 0; k < 2000; k++)
         {
-            store.putLong(FIRST + (int)(k % 8), state, k, k);
+            own.putLong(FIRST + (int)(k % 8), state, k, k);
         }
-        final Path snapshots = dir.resolve("snapshots");
-        final SnapshotResult result = store.snapshot(nextSnapshotId++, snapshots).result().get(30, TimeUnit.SECONDS);
+        final Path snapshots = dir.resolve("snapshots-damaged");
+        final SnapshotResult result = own.snapshot(1, snapshots).result().get(30, TimeUnit.SECONDS);
         final Path data = snapshots.resolve(result.files().get(result.files().size() - 1).name());
 
         flip(data, Files.size(data) / 2);

@@ -34,4 +34,15 @@ class PageArenaTest
             assertEquals(4, arena.allocate(), "room again: the next segment is mapped");
         }
     }
+
+    @Test
+    void pageSizesOutsideFourToOneHundredTwentyEightKibibytesAreRefused()
+    {
+        for (final int pageSize : new int[]{2048, 256 * 1024, 3 * 4096})
+        {
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> new PageArena(dir.resolve("pages-" + pageSize), pageSize, 4, () -> 1L << 30).close());
+            assertTrue(ex.getMessage().contains("from 4096 to 131072"), ex.getMessage());
+        }
+    }
 }

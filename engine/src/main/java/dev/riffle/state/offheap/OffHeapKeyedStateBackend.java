@@ -25,7 +25,7 @@ final class OffHeapKeyedStateBackend extends StoreKeyedStateBackend
      * (the store's native 8-byte long), where v1 kept a serialised {@code ValueState<Long>}: a v1
      * checkpoint is refused rather than read with the new meaning.
      */
-    static final String FORMAT = "offheap-v2";
+    static final String FORMAT = "offheap-v3";
 
     private final Path workDirectory;
     private final StoreOptions options;
