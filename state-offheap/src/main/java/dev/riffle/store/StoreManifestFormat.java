@@ -30,8 +30,8 @@ final class StoreManifestFormat
     /**
      * 3: pages saved as chains of records ({@link PageRecords}) with a change map in every page;
      * 4: cells with a 20-byte payload and 16-bit lengths ({@link BucketPage});
-     * 5: an 8-byte key hashed by the finaliser alone ({@link EntryHash}), which moves entries within their
-     * pages. Earlier versions' pages are not readable.
+     * 5: an 8-byte key hashed by the finaliser alone and a key's last 1–7 bytes in one round
+     * ({@link EntryHash}), which moves entries within their pages. Earlier versions' pages are not readable.
      */
     private static final int VERSION = 5;
 
