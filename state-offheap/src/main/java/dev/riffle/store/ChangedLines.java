@@ -24,6 +24,7 @@ final class ChangedLines
 {
     static final int LINE_SHIFT = 6;
     static final int LINE_SIZE = 1 << LINE_SHIFT;
+    private static final int SHORT_RUN_LINES = 4;
     static final byte CHANGED = 1;
 
     private ChangedLines()
@@ -191,8 +192,37 @@ final class ChangedLines
         {
             final int end = runEnd(copy, layout, line, lines);
             final int offset = line << LINE_SHIFT;
-            copy.putBytes(offset, live, base + offset, (end - line) << LINE_SHIFT);
+            copyLines(copy, offset, live, base + offset, end - line);
             line = nextChanged(copy, layout, end, lines);
+        }
+    }
+
+    /**
+     * Copies {@code count} whole lines. Changed lines mostly come alone (a counter update marks one), and
+     * a 64-byte copy through {@code putBytes} is two bounds checks and a call into the VM's copy
+     * routine for eight words: short runs are moved here word by word after one bounds check per
+     * buffer, longer ones in one bulk copy.
+     *
+     * @throws IndexOutOfBoundsException if either range is outside its buffer.
+     */
+    static void copyLines(final UnsafeBuffer dst, final int dstIndex, final UnsafeBuffer src, final int srcIndex,
+        final int count)
+    {
+        final int length = count << LINE_SHIFT;
+        if (count > SHORT_RUN_LINES)
+        {
+            dst.putBytes(dstIndex, src, srcIndex, length);
+            return;
+        }
+        dst.boundsCheck(dstIndex, length);
+        src.boundsCheck(srcIndex, length);
+        final byte[] dstArray = dst.byteArray();
+        final long dstAddress = dst.addressOffset() + dstIndex;
+        final byte[] srcArray = src.byteArray();
+        final long srcAddress = src.addressOffset() + srcIndex;
+        for (int i = 0; i < length; i += Long.BYTES)
+        {
+            UnsafeApi.putLong(dstArray, dstAddress + i, UnsafeApi.getLong(srcArray, srcAddress + i));
         }
     }
 }

@@ -112,9 +112,8 @@ final class PageRecords
                 {
                     stagingView.putShort(indices + (n++ << 1), (short)l);
                 }
-                final int length = (end - line) << ChangedLines.LINE_SHIFT;
-                stagingView.putBytes(data, copy, line << ChangedLines.LINE_SHIFT, length);
-                data += length;
+                ChangedLines.copyLines(stagingView, data, copy, line << ChangedLines.LINE_SHIFT, end - line);
+                data += (end - line) << ChangedLines.LINE_SHIFT;
                 line = ChangedLines.nextChanged(copy, map, end, contentLines);
             }
             if (line < contentLines)
@@ -265,7 +264,7 @@ final class PageRecords
                 {
                     throw new CorruptSnapshotException(path, "has a delta line out of range at offset " + offset, null);
                 }
-                page.putBytes(base + (line << ChangedLines.LINE_SHIFT), payload, data, ChangedLines.LINE_SIZE);
+                ChangedLines.copyLines(page, base + (line << ChangedLines.LINE_SHIFT), payload, data, 1);
                 data += ChangedLines.LINE_SIZE;
             }
         }
