@@ -1,14 +1,16 @@
 package dev.riffle.runtime;
 
-import dev.riffle.api.RiffleConfig;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The job's snapshot thread: runs the asynchronous part of each task's checkpoint (writing state
@@ -20,24 +22,33 @@ import java.util.concurrent.ThreadFactory;
  * unpark, a system call that takes the worker's parker mutex: a worker preempted at the wrong moment
  * keeps the task thread waiting for its next time slice, which on a machine with fewer cores than busy
  * threads is milliseconds. Here the hand-over is one lock-free offer to an Agrona many-to-one queue and
- * nothing else; the snapshot thread is an Agrona {@link Agent} that polls the queue and, when it is
- * empty, backs off with the engine's default idle strategy (parks of up to 1 ms, as idle task threads
- * do), so work starts within a millisecond.
+ * nothing else, plus an unpark when the snapshot thread sleeps. The snapshot thread is an Agrona
+ * {@link Agent} that polls the queue and, when it is empty, parks until work arrives
+ * ({@link ParkUntilWork}) rather than backing off in parks of up to 1 ms: between checkpoints it has
+ * nothing to do, and on a machine with fewer cores than busy threads each of those thousand wake-ups
+ * a second takes a core from a task thread or the host's thread for its time slice (perf sched showed
+ * it among the threads the latency harness's sender waited behind most).
  * <p>
  * <b>Threading.</b> {@link #execute} from any thread; {@link #shutdown} and {@link #shutdownNow} from
  * the job's control or calling threads. The queue publishes each piece of work to the snapshot thread
- * (its offer is a release, its poll an acquire).
+ * (its offer is a release, its poll an acquire). Sleeping is a Dekker handshake on two volatiles: the
+ * snapshot thread writes {@code sleeping} then reads the queue's tail, a producer swaps the tail then
+ * reads {@code sleeping}; volatile accesses are sequentially consistent, so either the snapshot thread
+ * sees the work and does not park, or the producer sees it asleep and unparks it.
  */
 final class SnapshotExecutor implements Executor
 {
     private static final int RUNNING = 0;
     private static final int DRAINING = 1;
     private static final int STOPPING = 2;
+    private static final long LONGEST_SLEEP_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ManyToOneConcurrentLinkedQueue<Runnable> work = new ManyToOneConcurrentLinkedQueue<>();
     private final String name;
     private final Thread thread;
     private volatile int state = RUNNING;
+    private volatile boolean sleeping;
+    private final long longestSleepNs;
 
     /**
      * Starts the snapshot thread.
@@ -47,9 +58,17 @@ final class SnapshotExecutor implements Executor
      */
     SnapshotExecutor(final String name, final ThreadFactory threadFactory)
     {
+        this(name, threadFactory, LONGEST_SLEEP_NS);
+    }
+
+    /**
+     * @param longestSleepNs the bound of an idle park (tests make it long, so that a lost wake-up shows).
+     */
+    SnapshotExecutor(final String name, final ThreadFactory threadFactory, final long longestSleepNs)
+    {
         this.name = name;
-        final AgentRunner runner = new AgentRunner(RiffleConfig.defaultIdleStrategy(), this::onError, null,
-            new Poller());
+        this.longestSleepNs = longestSleepNs;
+        final AgentRunner runner = new AgentRunner(new ParkUntilWork(), this::onError, null, new Poller());
         this.thread = AgentRunner.startOnThread(runner, threadFactory);
     }
 
@@ -80,6 +99,18 @@ final class SnapshotExecutor implements Executor
             throw new RejectedExecutionException("'" + name + "' is shut down");
         }
         work.offer(command);
+        if (sleeping)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * @return true while the snapshot thread is parked or about to park for want of work (tests).
+     */
+    boolean sleeping()
+    {
+        return sleeping;
     }
 
     /**
@@ -92,6 +123,7 @@ final class SnapshotExecutor implements Executor
         if (RUNNING == state)
         {
             state = DRAINING;
+            LockSupport.unpark(thread);
         }
     }
 
@@ -103,6 +135,45 @@ final class SnapshotExecutor implements Executor
     {
         state = STOPPING;
         thread.interrupt();
+    }
+
+    /**
+     * The snapshot thread's idle strategy: park until a producer unparks it. The park is bounded
+     * ({@link #LONGEST_SLEEP_NS}) only so that a thread left without a wake-up by a bug would still
+     * notice work within that time; the handshake in the class comment does not lose wake-ups.
+     */
+    private final class ParkUntilWork implements IdleStrategy
+    {
+        @Override
+        public void idle(final int workCount)
+        {
+            if (workCount <= 0)
+            {
+                idle();
+            }
+        }
+
+        @Override
+        public void idle()
+        {
+            sleeping = true;
+            if (work.isEmpty() && RUNNING == state)
+            {
+                LockSupport.parkNanos(this, longestSleepNs);
+            }
+            sleeping = false;
+        }
+
+        @Override
+        public void reset()
+        {
+        }
+
+        @Override
+        public String alias()
+        {
+            return "park-until-work";
+        }
     }
 
     /**

@@ -51,6 +51,37 @@ class SnapshotExecutorTest
     }
 
     @Test
+    void workHandedToTheSleepingThreadWakesIt() throws Exception
+    {
+        // an hour-long idle park: work that waited for the park's bound instead of a wake-up would time out
+        final SnapshotExecutor executor = new SnapshotExecutor("snapshots", factory, TimeUnit.HOURS.toNanos(1));
+        for (int i = 0; i < 200; i++)
+        {
+            if (i % 2 == 0)
+            {
+                awaitSleeping(executor); // half hand over to a parked thread, half race its way to the park
+            }
+            final CountDownLatch ran = new CountDownLatch(1);
+            executor.execute(ran::countDown);
+            assertTrue(ran.await(30, TimeUnit.SECONDS), "work " + i + " ran");
+        }
+        awaitSleeping(executor);
+        executor.shutdown();
+        threads.get(0).join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(threads.get(0).isAlive(), "shutdown woke the sleeping thread, which stopped");
+    }
+
+    private static void awaitSleeping(final SnapshotExecutor executor) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!executor.sleeping())
+        {
+            assertTrue(System.nanoTime() < deadline, "the idle snapshot thread went to sleep");
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
     void shutdownNowInterruptsTheRunningWorkAndDropsTheRest() throws Exception
     {
         final SnapshotExecutor executor = new SnapshotExecutor("snapshots", factory);
