@@ -18,16 +18,17 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * <b>Why not a {@code ThreadPoolExecutor}.</b> A task thread hands work over here at every checkpoint
  * and must never wait for this thread. A JDK executor's queue takes a lock that its worker also holds
- * ({@code LinkedBlockingQueue}'s take lock, while the worker dequeues) and wakes the worker with an
- * unpark, a system call that takes the worker's parker mutex: a worker preempted at the wrong moment
- * keeps the task thread waiting for its next time slice, which on a machine with fewer cores than busy
- * threads is milliseconds. Here the hand-over is one lock-free offer to an Agrona many-to-one queue and
- * nothing else, plus an unpark when the snapshot thread sleeps. The snapshot thread is an Agrona
+ * ({@code LinkedBlockingQueue}'s take lock, while the worker dequeues): a worker preempted while it
+ * holds it keeps the task thread waiting for its next time slice, which on a machine with fewer cores
+ * than busy threads is milliseconds. Here the hand-over is one lock-free offer to an Agrona
+ * many-to-one queue, plus an unpark if the snapshot thread sleeps. The snapshot thread is an Agrona
  * {@link Agent} that polls the queue and, when it is empty, parks until work arrives
  * ({@link ParkUntilWork}) rather than backing off in parks of up to 1 ms: between checkpoints it has
  * nothing to do, and on a machine with fewer cores than busy threads each of those thousand wake-ups
- * a second takes a core from a task thread or the host's thread for its time slice (perf sched showed
- * it among the threads the latency harness's sender waited behind most).
+ * a second takes a core from a task thread or the host's thread (perf sched showed it among the
+ * threads the latency harness's sender waited behind most). The price is that unpark, at most once
+ * per checkpoint and task: a system call that briefly takes the sleeping thread's parker mutex, which
+ * that thread holds only inside its park.
  * <p>
  * <b>Threading.</b> {@link #execute} from any thread; {@link #shutdown} and {@link #shutdownNow} from
  * the job's control or calling threads. The queue publishes each piece of work to the snapshot thread
