@@ -130,15 +130,20 @@ final class KeyGroupDirectory
     {
         pages = doubled(pages);
         shared = false;
-        final long[] s = Arrays.copyOf(slots, slots.length << 1);
-        System.arraycopy(slots, 0, s, slots.length, slots.length);
-        slots = s;
+        slots = doubled(slots);
         mask = pages.length - 1;
     }
 
     private static int[] doubled(final int[] old)
     {
         final int[] doubled = Arrays.copyOf(old, old.length << 1);
+        System.arraycopy(old, 0, doubled, old.length, old.length);
+        return doubled;
+    }
+
+    private static long[] doubled(final long[] old)
+    {
+        final long[] doubled = Arrays.copyOf(old, old.length << 1);
         System.arraycopy(old, 0, doubled, old.length, old.length);
         return doubled;
     }
