@@ -39,7 +39,11 @@ import java.util.concurrent.locks.LockSupport;
  * the off-heap state's pages go with {@code -Driffle.stateDirectory=DIR} (default: /dev/shm when it has
  * room; checkpoints go to the temp directory), the task threads' idle strategy with
  * {@code -Driffle.idle=spins,yields,minParkNanos,maxParkNanos} (a {@code BackoffIdleStrategy}; default
- * the engine's). Each run also prints the CPU time of the process and of its busiest threads, the JIT's
+ * the engine's). CPU isolation (all unset by default): {@code -Driffle.taskCpus=1} pins the task threads
+ * ({@code RiffleConfig.cpuAffinity}), {@code -Driffle.serviceCpus=0} the checkpoint control and snapshot
+ * threads ({@code RiffleConfig.serviceCpuAffinity}), {@code -Driffle.senderCpu=1} the sender while it
+ * sends; with the JVM started under {@code taskset -c 0}, its own threads (JIT compilers, GC) stay off
+ * the task threads' CPU too. Each run also prints the CPU time of the process and of its busiest threads, the JIT's
  * compile time, and the host's steal ({@link ThreadCpu}): a run in which the JIT still compiles the
  * checkpoint path, or the host took a slice, is not a steady-state figure.
  */
@@ -75,8 +79,10 @@ public final class LatencyHarness
         final int keys = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
         final long[] intervals = args.length > 3 ?
             java.util.Arrays.stream(args, 3, args.length).mapToLong(Long::parseLong).toArray() : new long[]{0, 100};
-        System.out.printf("rate %,d/s, %d s, %,d keys, %s state, default idle strategy%n", rate, seconds, keys,
-            backend());
+        System.out.printf("rate %,d/s, %d s, %,d keys, %s state, default idle strategy, CPUs: tasks %s, " +
+            "service threads %s, sender %s%n", rate, seconds, keys, backend(),
+            System.getProperty("riffle.taskCpus", "any"), System.getProperty("riffle.serviceCpus", "any"),
+            System.getProperty("riffle.senderCpu", "any"));
         for (final long interval : intervals)
         {
             run(rate, seconds, keys, interval);
@@ -95,6 +101,7 @@ public final class LatencyHarness
             final long[] p = java.util.Arrays.stream(idle.split(",")).mapToLong(Long::parseLong).toArray();
             config.idleStrategy(() -> new org.agrona.concurrent.BackoffIdleStrategy(p[0], p[1], p[2], p[3]));
         }
+        config.cpuAffinity(cpus("riffle.taskCpus")).serviceCpuAffinity(cpus("riffle.serviceCpus"));
         final String stateDirectory = System.getProperty("riffle.stateDirectory");
         if (null != stateDirectory)
         {
@@ -141,6 +148,13 @@ public final class LatencyHarness
         final long warmup = total / 5;
         final long stealBefore = stealMillis();
         final ThreadCpu cpu = new ThreadCpu();
+        final int[] senderCpu = cpus("riffle.senderCpu");
+        // pinned only now: the job's threads were started with this thread's affinity as it was
+        final java.util.BitSet senderAffinity = 0 == senderCpu.length ? null : net.openhft.affinity.Affinity.getAffinity();
+        if (null != senderAffinity)
+        {
+            net.openhft.affinity.Affinity.setAffinity(senderCpu[0]);
+        }
         cpu.start();
         final long start = System.nanoTime();
         long i = 0;
@@ -161,6 +175,10 @@ public final class LatencyHarness
             }
         }
         final String cpuReport = cpu.report();
+        if (null != senderAffinity)
+        {
+            net.openhft.affinity.Affinity.setAffinity(senderAffinity);
+        }
         ingress.close();
         job.await();
         final long stealAfter = stealMillis();
@@ -225,6 +243,15 @@ public final class LatencyHarness
                     TimeUnit.NANOSECONDS.toSeconds(READY_TIMEOUT_NANOS) + " s");
             }
         }
+    }
+
+    /**
+     * @return the CPU list in a system property ({@code 1} or {@code 0,1}), empty if it is not set.
+     */
+    private static int[] cpus(final String property)
+    {
+        final String value = System.getProperty(property, "").trim();
+        return value.isEmpty() ? new int[0] : java.util.Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
     }
 
     /**

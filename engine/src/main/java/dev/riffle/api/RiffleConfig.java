@@ -34,6 +34,7 @@ public final class RiffleConfig
     private int batchSize = DEFAULT_BATCH_SIZE;
     private Supplier<IdleStrategy> idleStrategySupplier = RiffleConfig::defaultIdleStrategy;
     private int[] cpuAffinity = new int[0];
+    private int[] serviceCpuAffinity = new int[0];
     private StateBackendType stateBackend = StateBackendType.OFF_HEAP;
     private Path stateDirectory;
     private final CheckpointConfig checkpointConfig = new CheckpointConfig();
@@ -163,6 +164,30 @@ public final class RiffleConfig
     }
 
     /**
+     * Keeps the job's service threads — the checkpoint control thread and the snapshot thread, which
+     * write and force the checkpoint files — off the task threads' cores: both are pinned to this set
+     * of CPUs. Task threads without {@link #cpuAffinity} then run where the thread that started the
+     * job could run. Empty (the default): no pinning. If pinning is not available on this platform, one
+     * warning is logged and threads run unpinned.
+     *
+     * @param cpus CPUs the service threads may run on.
+     * @return this.
+     */
+    public RiffleConfig serviceCpuAffinity(final int... cpus)
+    {
+        this.serviceCpuAffinity = cpus.clone();
+        return this;
+    }
+
+    /**
+     * @return CPUs the service threads are pinned to, possibly empty.
+     */
+    public int[] serviceCpuAffinity()
+    {
+        return serviceCpuAffinity.clone();
+    }
+
+    /**
      * @param type where keyed state lives.
      * @return this.
      */
@@ -240,15 +265,21 @@ public final class RiffleConfig
         }
         Objects.requireNonNull(idleStrategySupplier, "idleStrategy supplier");
         Objects.requireNonNull(stateBackend, "stateBackend");
-        for (final int cpu : cpuAffinity)
+        requireNoNegativeCpu("cpuAffinity", cpuAffinity);
+        requireNoNegativeCpu("serviceCpuAffinity", serviceCpuAffinity);
+        concluded = true;
+        return this;
+    }
+
+    private static void requireNoNegativeCpu(final String setting, final int[] cpus)
+    {
+        for (final int cpu : cpus)
         {
             if (cpu < 0)
             {
-                throw new IllegalArgumentException("cpuAffinity has a negative CPU: " + Arrays.toString(cpuAffinity));
+                throw new IllegalArgumentException(setting + " has a negative CPU: " + Arrays.toString(cpus));
             }
         }
-        concluded = true;
-        return this;
     }
 
     /**
@@ -264,7 +295,8 @@ public final class RiffleConfig
     {
         return "RiffleConfig{defaultParallelism=" + defaultParallelism + ", maxParallelism=" + maxParallelism +
             ", channelCapacity=" + channelCapacity + ", batchSize=" + batchSize +
-            ", cpuAffinity=" + Arrays.toString(cpuAffinity) + ", stateBackend=" + stateBackend +
+            ", cpuAffinity=" + Arrays.toString(cpuAffinity) +
+            ", serviceCpuAffinity=" + Arrays.toString(serviceCpuAffinity) + ", stateBackend=" + stateBackend +
             ", stateDirectory=" + stateDirectory + ", " + checkpointConfig + '}';
     }
 }

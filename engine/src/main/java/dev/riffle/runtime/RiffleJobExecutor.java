@@ -55,7 +55,8 @@ public final class RiffleJobExecutor implements JobExecutor
         final boolean restarts = checkpointing.restartStrategy() != RestartStrategy.none();
         final JobCounters counters = new JobCounters(2 * instances);
         final StateBackend stateBackend = StateBackend.fromConfig(config);
-        final JobThreads threads = JobThreads.create(jobName, config.cpuAffinity(), checkpointing.isEnabled(), restarts);
+        final JobThreads threads = JobThreads.create(jobName, config.cpuAffinity(), config.serviceCpuAffinity(),
+            checkpointing.isEnabled(), restarts);
         final JobRun[] run = new JobRun[1];
         try
         {

@@ -1,60 +1,48 @@
 package dev.riffle.runtime;
 
+import java.util.BitSet;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Creates the threads of a job's tasks, named {@code riffle-<job>-<task> (i/p)}, optionally pinned to
- * CPUs from the configured list (task threads take the CPUs in turn). Pinning uses OpenHFT's affinity
- * library if it is on the class path and the OS allows it; otherwise one warning is logged per job
- * and the threads run unpinned.
+ * CPUs from the configured list (task threads take the CPUs in turn). Without a list they keep the
+ * affinity they are started with, unless the job's service threads are pinned: then they get the
+ * affinity the job's creator had ({@link CpuPinning}).
  */
 final class TaskThreadFactory
 {
-    private static final System.Logger LOGGER = System.getLogger(TaskThreadFactory.class.getName());
-
     private final String jobName;
     private final int[] cpus;
-    private final AtomicBoolean warned = new AtomicBoolean();
+    private final BitSet unpinnedAffinity;
+    private final CpuPinning pinning;
     private int nextCpu;
 
-    TaskThreadFactory(final String jobName, final int[] cpus)
+    /**
+     * @param cpus             CPUs to pin task threads to in turn; empty for none.
+     * @param unpinnedAffinity affinity of task threads when {@code cpus} is empty, or null to keep the
+     *                         one inherited from the starting thread.
+     */
+    TaskThreadFactory(final String jobName, final int[] cpus, final BitSet unpinnedAffinity,
+        final CpuPinning pinning)
     {
         this.jobName = jobName;
         this.cpus = cpus.clone();
+        this.unpinnedAffinity = unpinnedAffinity;
+        this.pinning = pinning;
     }
 
     ThreadFactory forTask(final String roleName)
     {
-        final int cpu = cpus.length == 0 ? -1 : cpus[nextCpu++ % cpus.length];
+        final BitSet affinity = cpus.length == 0 ? unpinnedAffinity : CpuPinning.setOf(cpus[nextCpu++ % cpus.length]);
         return runnable ->
         {
             final Thread thread = new Thread(() ->
             {
-                if (cpu >= 0)
-                {
-                    pin(cpu);
-                }
+                pinning.pinCurrentThread(affinity);
                 runnable.run();
             }, "riffle-" + jobName + '-' + roleName);
             thread.setDaemon(false);
             return thread;
         };
-    }
-
-    private void pin(final int cpu)
-    {
-        try
-        {
-            net.openhft.affinity.Affinity.setAffinity(cpu);
-        }
-        catch (final Throwable t)
-        {
-            if (warned.compareAndSet(false, true))
-            {
-                LOGGER.log(System.Logger.Level.WARNING,
-                    "CPU pinning unavailable for job '" + jobName + "', running unpinned: " + t);
-            }
-        }
     }
 }
