@@ -92,7 +92,7 @@ final class ByteKeyEntries
         final long at = 0 == cell ? 0 : ByteCells.longValueAddress(foundPageAddress, cell);
         if (0 != at)
         {
-            barrier.beforeWrite(foundDirectory.page(foundIndex));
+            barrier.beforeLongWrite(foundDirectory.page(foundIndex), foundPageAddress, at);
             LongCells.put(at, value);
             ChangedLines.markLong(foundPageAddress, layoutSize, at);
             return;
@@ -108,7 +108,7 @@ final class ByteKeyEntries
         if (0 != cell)
         {
             final long at = longValueAddress(cell);
-            barrier.beforeWrite(foundDirectory.page(foundIndex));
+            barrier.beforeLongWrite(foundDirectory.page(foundIndex), foundPageAddress, at);
             final long value = LongCells.get(at) + delta;
             LongCells.put(at, value);
             ChangedLines.markLong(foundPageAddress, layoutSize, at);

@@ -1,5 +1,7 @@
 package dev.riffle.store;
 
+import org.agrona.concurrent.UnsafeBuffer;
+
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -27,11 +29,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@code S}, and never waits for the snapshot thread.
  * <p>
  * <b>Cost.</b> A write costs one plain epoch check per page ({@link #beforeWrite}) unless a snapshot
- * still needs the page: no allocation, lock or system call.
+ * still needs the page: no allocation, lock or system call. An in-place update of a long
+ * ({@link #beforeLongWrite}) of a page a snapshot still needs preserves only the line(s) it changes
+ * ({@link LineCopies}), not the page: ~64 bytes instead of ~64 KiB right after a checkpoint barrier.
  */
 final class CopyOnWriteBarrier
 {
     final PageCaptures captures = new PageCaptures();
+    /** The writer's line buffers, for pages it captures by the line. */
+    final LineCopies lineCopies;
     /**
      * Per key group, the epoch of the latest snapshot its directory's page ids were captured for,
      * published by CAS as the pages' are ({@link StoreSnapshot#captureDirectory}).
@@ -42,6 +48,8 @@ final class CopyOnWriteBarrier
     private final PagedKeyedStore store;
     /** Writer's epoch: incremented by every snapshot; the snapshot thread reads only its snapshot's copy. */
     private long epoch;
+    /** {@code epoch << 1}: a page's {@link PageCaptures#written} once the writer may change it freely. */
+    private long writtenNow;
     /** Written by the snapshot thread when a snapshot completes (volatile store), read by the writer. */
     private volatile long lastCompletedEpoch;
     /** The latest snapshot started, or {@link StoreSnapshot#none} (never null); writer thread. */
@@ -57,6 +65,7 @@ final class CopyOnWriteBarrier
         this.directoryCaptures = new AtomicLongArray(keyGroups);
         this.directoryChanged = new long[keyGroups];
         this.activeForWriter = StoreSnapshot.none(store, keyGroups);
+        this.lineCopies = new LineCopies(store.arena.pageSize());
     }
 
     /**
@@ -76,9 +85,11 @@ final class CopyOnWriteBarrier
         {
             // rare (a checkpoint aborted while its snapshot was still written): copy what the previous
             // snapshot still needs, so both can proceed without waiting for its I/O
+            completeLineCaptures(previous);
             previous.captureAll();
         }
         final long snapshotEpoch = ++epoch;
+        writtenNow = snapshotEpoch << 1;
         final StoreSnapshot snapshot = new StoreSnapshot(store, snapshotId, snapshotEpoch,
             full ? 0 : lastCompletedEpoch, store.arena.pageCount(), directoryChanged.length, store.stateNames(),
             lineageSettled);
@@ -97,20 +108,115 @@ final class CopyOnWriteBarrier
 
     /**
      * The copy-on-write barrier, called by the writer before it changes a page: a plain check of the
-     * page's last write epoch, so only the first change of a page after a snapshot pays anything.
+     * page's last write epoch, so only the first change of a page after a snapshot pays anything — or,
+     * on a page whose lines are being preserved, this change, which is not by the line: the lines not
+     * preserved yet are, all at once.
      */
     void beforeWrite(final int page)
     {
-        if (captures.written(page) == epoch)
+        final long written = captures.written(page);
+        if (written == writtenNow)
         {
             return;
         }
+        if (written == (writtenNow | 1))
+        {
+            if (!activeForWriter.isDone())
+            {
+                lineCopies.preserveAll(lineCopies.buffer(page), store.arena.address(page));
+            }
+            else
+            {
+                lineCopies.detach(page, store.copyPool);
+            }
+            captures.written(page, writtenNow);
+            return;
+        }
+        releaseLines(page);
         final StoreSnapshot snapshot = activeForWriter;
         if (page < snapshot.pageLimit)
         {
             snapshot.captureForWriter(page);
         }
-        captures.written(page, epoch);
+        captures.written(page, writtenNow);
+    }
+
+    /**
+     * The copy-on-write barrier of an in-place change of the 8 bytes at {@code address} (a long value):
+     * the same check as {@link #beforeWrite}; after a snapshot started, the page is captured by the line
+     * ({@link LineCopies}): the line(s) about to change are preserved, ~64 bytes already in the cache,
+     * instead of the whole page.
+     *
+     * @param pageAddress address of the page.
+     * @param address     address of the long about to change, in the page.
+     */
+    void beforeLongWrite(final int page, final long pageAddress, final long address)
+    {
+        final long written = captures.written(page);
+        if (written == writtenNow)
+        {
+            return;
+        }
+        beforeLongWriteSlow(page, written, pageAddress, address);
+    }
+
+    private void beforeLongWriteSlow(final int page, final long written, final long pageAddress, final long address)
+    {
+        final StoreSnapshot snapshot = activeForWriter;
+        if (written == (writtenNow | 1))
+        {
+            if (snapshot.isDone())
+            {
+                // the snapshot thread reads the buffer no more: changes of the page are free again
+                lineCopies.detach(page, store.copyPool);
+                captures.written(page, writtenNow);
+                return;
+            }
+            lineCopies.preserveLong(lineCopies.buffer(page), pageAddress, address);
+            return;
+        }
+        releaseLines(page);
+        if (page < snapshot.pageLimit)
+        {
+            final UnsafeBuffer buffer = snapshot.captureLinesForWriter(page);
+            if (null != buffer)
+            {
+                lineCopies.attach(page, buffer, snapshot);
+                captures.written(page, writtenNow | 1);
+                lineCopies.preserveLong(buffer, pageAddress, address);
+                return;
+            }
+        }
+        captures.written(page, writtenNow);
+    }
+
+    /**
+     * Before the first change of a page in an epoch: a line buffer left from an earlier snapshot is
+     * detached.
+     */
+    private void releaseLines(final int page)
+    {
+        if (null != lineCopies.buffer(page))
+        {
+            lineCopies.detach(page, store.copyPool);
+        }
+    }
+
+    /**
+     * Before a snapshot starts while {@code previous} is still written: every page whose lines the
+     * writer preserves for it gets all its lines preserved, so that the snapshot thread no longer reads
+     * the live page, which the writer is about to change for the new snapshot.
+     */
+    private void completeLineCaptures(final StoreSnapshot previous)
+    {
+        for (int page = 0; page < previous.pageLimit; page++)
+        {
+            if (captures.written(page) == (writtenNow | 1))
+            {
+                lineCopies.preserveAll(lineCopies.buffer(page), store.arena.address(page));
+                captures.written(page, writtenNow);
+            }
+        }
     }
 
     /**
@@ -136,7 +242,7 @@ final class CopyOnWriteBarrier
     void pageAllocated(final int page)
     {
         captures.ensure(page);
-        captures.written(page, epoch);
+        captures.written(page, writtenNow);
     }
 
     /**

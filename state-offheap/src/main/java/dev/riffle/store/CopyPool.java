@@ -27,7 +27,8 @@ final class CopyPool
     }
 
     /**
-     * @return a buffer of {@code pageSize + 8} bytes.
+     * @return a buffer of {@code pageSize + 8} bytes and room for a copy of a page's change map
+     * ({@link LineCopies}).
      */
     UnsafeBuffer take()
     {
@@ -45,6 +46,6 @@ final class CopyPool
      */
     static UnsafeBuffer allocate(final int pageSize)
     {
-        return new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize + Long.BYTES));
+        return new UnsafeBuffer(ByteBuffer.allocateDirect(LineCopies.mapCopy(pageSize) + ChangedLines.mapBytes(pageSize)));
     }
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * grows the structure.
  * <p>
  * <b>Capture state.</b> {@code capture[p]} is a {@link #state}: the epoch of the latest snapshot for
- * which page p has been captured, and a pending-clear flag. Either thread may capture p for snapshot
+ * which page p has been captured, a pending-clear flag, and a lines flag (the writer captured the page
+ * line by line, {@link LineCopies}). Either thread may capture p for snapshot
  * S, <em>optimistically</em>: it copies the page (if it changed since the last completed snapshot)
  * without claiming it first, then publishes the capture with a CAS from the state it read before
  * copying to epoch S. Exactly one CAS succeeds; the loser discards its copy. Nobody waits: the writer
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * from. When the snapshot thread's capture saved the page, it sets the pending-clear flag, and the
  * writer clears the map before its first change of the page ({@link StoreSnapshot#captureForWriter});
  * until then the map still marks only lines that save holds. {@code written[p]}, the epoch of the
- * writer's latest change of p, is plain too. The snapshot thread reads {@code cleared} and
+ * writer's latest change of p (shifted left by one; the low bit set while the writer preserves the
+ * page's lines for that epoch's snapshot, {@link CopyOnWriteBarrier}), is plain too. The snapshot thread reads {@code cleared} and
  * {@code written} during its optimistic copy; the writer changes them only after a capture for the
  * snapshot being taken, which makes the snapshot thread's CAS fail, so a value read while it changed is
  * never used.
@@ -39,6 +41,7 @@ final class PageCaptures
     private static final int CHUNK_SHIFT = 12;
     private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
     private static final long PENDING_CLEAR = 1L;
+    private static final long LINES = 2L;
 
     private volatile AtomicLongArray[] capture = new AtomicLongArray[0];
     private long[][] written = new long[0][];
@@ -52,12 +55,29 @@ final class PageCaptures
      */
     static long state(final long epoch, final boolean pendingClear)
     {
-        return epoch << 1 | (pendingClear ? PENDING_CLEAR : 0L);
+        return epoch << 2 | (pendingClear ? PENDING_CLEAR : 0L);
+    }
+
+    /**
+     * @return the state of a page the writer captured for {@code epoch} line by line
+     * ({@link LineCopies}): the snapshot's copy is the live page with the lines the writer preserved.
+     */
+    static long linesState(final long epoch)
+    {
+        return epoch << 2 | LINES;
     }
 
     static long epochOf(final long state)
     {
-        return state >>> 1;
+        return state >>> 2;
+    }
+
+    /**
+     * @return whether the page was captured line by line.
+     */
+    static boolean lines(final long state)
+    {
+        return 0 != (state & LINES);
     }
 
     static boolean pendingClear(final long state)

@@ -67,7 +67,11 @@ public final class StoreSnapshot
     private volatile boolean done;
     /** Test hook: run by the snapshot thread between an optimistic copy and its CAS, or null. */
     private IntConsumer interleaving;
+    /** Test hook: run by the snapshot thread before it reads a live line it found not preserved, or null. */
+    private IntConsumer lineInterleaving;
     private final WriterCopies copies;
+    /** The writer's line buffers of pages it captures line by line ({@link LineCopies}); read, never taken. */
+    private final WriterCopies lineBuffers;
     private final AtomicInteger closeHandoff = new AtomicInteger();
     private static final int WRITING = 0;
     private static final int CLOSE_REQUESTED = 1;
@@ -90,6 +94,7 @@ public final class StoreSnapshot
         this.baseEpoch = baseEpoch;
         this.pageLimit = pageLimit;
         this.copies = new WriterCopies(pageLimit);
+        this.lineBuffers = new WriterCopies(pageLimit);
         this.directories = new int[keyGroups][];
         this.stateNames = List.copyOf(stateNames);
     }
@@ -121,6 +126,17 @@ public final class StoreSnapshot
     void interleaveBeforePublish(final IntConsumer hook)
     {
         interleaving = hook;
+    }
+
+    /**
+     * Tests: runs {@code hook} on the snapshot thread, while it assembles a page the writer captured line
+     * by line, with the line, after it found a line not preserved and before it reads the live line: the
+     * writer may preserve and change the line there, and the snapshot thread must notice.
+     * Set before {@link #write}.
+     */
+    void interleaveInsideLines(final IntConsumer hook)
+    {
+        lineInterleaving = hook;
     }
 
     boolean isDone()
@@ -205,7 +221,7 @@ public final class StoreSnapshot
 
     private boolean needsSave(final int page)
     {
-        return baseEpoch == 0 || store.barrier.captures.written(page) >= baseEpoch;
+        return baseEpoch == 0 || (store.barrier.captures.written(page) >>> 1) >= baseEpoch;
     }
 
     /**
@@ -262,6 +278,45 @@ public final class StoreSnapshot
             store.copyPool.give(copy);
         }
         clearIfPending(page, captures.acquireCapture(page));
+    }
+
+    /**
+     * Writer side of copy-on-write by the line ({@link LineCopies}): called before the writer's first
+     * in-place change of a page in this snapshot's epoch. If the page is to be saved and nobody has
+     * captured it yet, the writer copies no line now: it prepares a line buffer and publishes the
+     * capture by CAS as a line capture; from then on it preserves each line before its first change.
+     * Otherwise it captures as {@link #captureForWriter} does. Never waits.
+     *
+     * @return the line buffer to preserve lines in, or null if the page needs none.
+     */
+    UnsafeBuffer captureLinesForWriter(final int page)
+    {
+        final PageCaptures captures = store.barrier.captures;
+        final long state = captures.acquireCapture(page);
+        if (PageCaptures.epochOf(state) >= epoch)
+        {
+            clearIfPending(page, state);
+            return null;
+        }
+        if (!needsSave(page))
+        {
+            captureForWriter(page);
+            return null;
+        }
+        final UnsafeBuffer live = store.arena.buffer(page);
+        final int base = store.arena.offset(page);
+        final UnsafeBuffer buffer = store.copyPool.take();
+        LineCopies.prepare(buffer, live, base, store.arena.pageSize(), countsFrom(page, state));
+        lineBuffers.put(page, buffer);
+        if (captures.casCapture(page, state, PageCaptures.linesState(epoch)))
+        {
+            clearMap(page, live, base, epoch);
+            return buffer;
+        }
+        lineBuffers.clear(page);
+        store.copyPool.give(buffer);
+        clearIfPending(page, captures.acquireCapture(page));
+        return null;
     }
 
     /**
@@ -425,7 +480,7 @@ public final class StoreSnapshot
         final long state = captures.acquireCapture(page);
         if (PageCaptures.epochOf(state) >= epoch)
         {
-            return copies.take(page);
+            return capturedByWriter(page, state, own);
         }
         // written, cleared and the page are the writer's; read here while the writer may be capturing
         // the page itself, in which case its CAS wins, ours fails, and nothing read here is used
@@ -453,7 +508,29 @@ public final class StoreSnapshot
         {
             return save ? own : null;
         }
-        captures.acquireCapture(page); // the writer's CAS: its copy, if it made one, is in copies
-        return copies.take(page);
+        // the writer's CAS: its copy, if it made one, is in copies, or its line buffer in lineBuffers
+        return capturedByWriter(page, captures.acquireCapture(page), own);
+    }
+
+    /**
+     * Snapshot thread: the page as the writer captured it — its copy, or assembled into {@code own} from
+     * the live page and the writer's line buffer — or null if the writer found it unchanged.
+     */
+    private UnsafeBuffer capturedByWriter(final int page, final long state, final UnsafeBuffer own)
+    {
+        if (!PageCaptures.lines(state))
+        {
+            return copies.take(page);
+        }
+        final UnsafeBuffer buffer = lineBuffers.get(page);
+        final int pageSize = store.arena.pageSize();
+        final int layout = ChangedLines.layoutSize(pageSize);
+        final long since = buffer.getLong(pageSize);
+        own.putBytes(layout, buffer, LineCopies.mapCopy(pageSize), ChangedLines.mapBytes(pageSize));
+        final boolean delta = deltaLines(page, since, own, 0) >= 0;
+        LineCopies.assemble(buffer, store.arena.bufferForReader(page), store.arena.offset(page), own, pageSize,
+            delta, lineInterleaving);
+        own.putLong(pageSize, since | (delta ? LINES_ONLY : 0));
+        return own;
     }
 }

@@ -56,6 +56,15 @@ final class WriterCopies
     }
 
     /**
+     * @return the copy of a page, left in place, or null.
+     */
+    UnsafeBuffer get(final int page)
+    {
+        final AtomicReferenceArray<UnsafeBuffer> chunk = chunks.get(page >>> CHUNK_SHIFT);
+        return null == chunk ? null : chunk.get(page & CHUNK_MASK);
+    }
+
+    /**
      * Snapshot thread, after acquiring the writer's capture state of the page.
      *
      * @return the writer's copy, or null if the writer found the page unchanged.

@@ -85,6 +85,75 @@ class InterleavedCaptureTest
         }
     }
 
+    @Test
+    void aLineTheWriterChangesWhileTheSnapshotThreadAssemblesItsPageIsTakenAsItWas() throws Exception
+    {
+        final StoreOptions options = new StoreOptions(4096, 64);
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 0, options));
+        final int state = store.registerState("v");
+        final Map<Long, Long> model = new HashMap<>();
+        for (long k = 0; k < 20_000; k++)
+        {
+            store.putLong(0, state, k, k);
+            model.put(k, k);
+        }
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        store.snapshot(1).write(dir.resolve("m1"), data, "s");
+        final Random random = new Random(11);
+        updateOnePercent(store, state, model, random);
+        // keys by the line of their page they live in: the line the snapshot thread is about to read
+        final Map<Integer, List<Long>> keysByLine = new HashMap<>();
+        for (long k = 0; k < 20_000; k++)
+        {
+            keysByLine.computeIfAbsent(lineOf(store, state, k), line -> new java.util.ArrayList<>()).add(k);
+        }
+        final StoreSnapshot second = store.snapshot(2);
+        final Map<Long, Long> expected = new HashMap<>(model);
+        // in-place adds after the snapshot started: their pages are captured by the line
+        updateOnePercent(store, state, model, random);
+        final int[] windows = {0};
+        second.interleaveInsideLines(line ->
+        {
+            // the snapshot thread found this line not preserved and has not read it yet: change it
+            windows[0]++;
+            for (final long k : keysByLine.getOrDefault(line, List.of()))
+            {
+                model.put(k, store.addLong(0, state, k, 1));
+            }
+        });
+        second.write(dir.resolve("m2"), data, "s");
+        assertTrue(windows[0] > 20, windows[0] + " line windows with writes in them");
+        final SnapshotResult third = store.snapshot(3).write(dir.resolve("m3"), data, "s");
+        assertTrue(third.pagesWritten() > 0, "the writes inside the windows are in the next snapshot");
+
+        assertRestores(options, dir.resolve("m2"), data, state, expected, "the snapshot as it started");
+        assertRestores(options, dir.resolve("m3"), data, state, model, "the next snapshot");
+    }
+
+    private void assertRestores(final StoreOptions options, final Path manifest, final Path data, final int state,
+        final Map<Long, Long> expected, final String what) throws Exception
+    {
+        final PagedKeyedStore restored = stores.track(StoreRestore.restore(
+            dir.resolve("restored-" + manifest.getFileName()), 0, 0, options, List.of(new StoreRestore.Source(manifest, data))));
+        for (final Map.Entry<Long, Long> e : expected.entrySet())
+        {
+            assertEquals(e.getValue(), restored.getLong(0, state, e.getKey(), -1), what + ": key " + e.getKey());
+        }
+    }
+
+    /**
+     * @return the index, in its page, of the 64-byte line holding long key {@code key}'s cell.
+     */
+    private static int lineOf(final PagedKeyedStore store, final int state, final long key)
+    {
+        final KeyGroupDirectory directory = store.directories[0];
+        final int hash = EntryHash.hash(state, key);
+        final long slot = directory.slot(directory.index(hash));
+        final long cell = LongCells.find(slot, BucketPage.tag(hash, state), key);
+        assertTrue(cell > 0, "key " + key + " has a long cell");
+        return (int)((cell - KeyGroupDirectory.address(slot)) >>> ChangedLines.LINE_SHIFT);
+    }
+
     private static void updateOnePercent(final PagedKeyedStore store, final int state, final Map<Long, Long> model,
         final Random random)
     {
