@@ -46,6 +46,6 @@ final class CopyPool
      */
     static UnsafeBuffer allocate(final int pageSize)
     {
-        return new UnsafeBuffer(ByteBuffer.allocateDirect(LineCopies.mapCopy(pageSize) + ChangedLines.mapBytes(pageSize)));
+        return new UnsafeBuffer(ByteBuffer.allocateDirect(LineCopies.bufferSize(pageSize)));
     }
 }

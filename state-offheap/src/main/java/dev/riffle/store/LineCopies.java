@@ -14,18 +14,28 @@ import java.util.Arrays;
  * key in, so already in its cache. The snapshot thread then takes every line of the page from the
  * buffer if it is there, else from the live page ({@link StoreSnapshot#capture}).
  * <p>
- * <b>Buffer layout</b> (a {@link CopyPool} buffer): lines at their offsets in the page; the bytes of the
- * page's change map hold one <em>preserved</em> flag per line instead; the trailer the epoch the page's
- * map counts from; after it the page's change map as the snapshot started ({@link #MAP_COPY}), which
- * tells the snapshot thread the lines a delta needs.
+ * <b>Which lines are preserved.</b> When the writer takes a page into line mode it clears the page's
+ * change map ({@link ChangedLines}), as any capture does; from then on it sets a line's map byte before
+ * it changes the line, right after preserving it. So while the page is in line mode a set map byte
+ * means "preserved": the check costs the writer one load of a byte it is about to store anyway.
  * <p>
- * <b>Memory ordering.</b> Writer, per line: copy the line into the buffer; release fence; set its flag;
- * store-store fence; change the live line. Snapshot thread, per line: read the live line; load-load
- * fence; read the flag; if set, acquire fence and take the buffer's line instead. If the snapshot
- * thread saw any byte the writer changed, the flag, stored before that change, is visible to its later
- * load: the live line was torn or new, and the buffer's copy (published by the flag) is used. If the
- * flag was clear, no change of the line preceded the read, so the live line is the snapshot's. The
- * same as a sequence lock, with the flag as the sequence, written once.
+ * <b>Buffer layout</b> (a {@link CopyPool} buffer): lines at their offsets in the page; at
+ * {@code pageSize} the epoch the page's map counted from; at {@link #mapCopy} the page's change map as
+ * the snapshot started, which tells the snapshot thread the lines a delta needs; at {@link #stateOf}
+ * the buffer's state: {@link #MAP_NOT_CLEARED} (the capture is published but the live map still holds
+ * the old marks), {@link #MAP_CLEARED} (a set map byte means preserved), {@link #COMPLETE} (every line
+ * is in the buffer: the writer is about to change the page in ways other than by the line).
+ * <p>
+ * <b>Memory ordering.</b> Writer: publish the capture (CAS), clear the live map, state
+ * {@code MAP_CLEARED} (release), store-store fence; per line: copy the line into the buffer, release
+ * fence, set its map byte, store-store fence, change the line; to complete: copy every line not
+ * preserved, state {@code COMPLETE} (release), store-store fence. Snapshot thread, per line: read the
+ * state (acquire), if complete take the buffer's line; else read the live line, load-load fence, read
+ * the state again: complete — the buffer's line; not cleared — the live line (the writer changes no line
+ * before the state says cleared, and a read that saw a change would see the state stored before it);
+ * cleared — read the line's map byte (acquire): set, the buffer's line (the writer may have changed the
+ * live one while it was read), clear, the live line (a change is preceded by the byte, so a read that
+ * saw one would see the byte set). A sequence lock, with sequences written once per line.
  * <p>
  * <b>Threading.</b> This object is the writer's: which pages it preserves lines of, and their buffers.
  * A buffer is shared with one snapshot's thread, which only reads it; the writer gives it back to the
@@ -34,6 +44,9 @@ import java.util.Arrays;
 final class LineCopies
 {
     private static final int LONGS_PER_LINE = ChangedLines.LINE_SIZE / Long.BYTES;
+    static final long MAP_NOT_CLEARED = 0;
+    static final long MAP_CLEARED = 1;
+    static final long COMPLETE = 2;
 
     private final int pageSize;
     private final int layoutSize;
@@ -57,17 +70,43 @@ final class LineCopies
     }
 
     /**
-     * Prepares a pool buffer to take a page's lines for a snapshot: no line preserved yet, the page's
-     * map copied, the epoch it counts from in the trailer. Changes nothing in the live page.
+     * @return offset in a line buffer of its state ({@link #MAP_CLEARED} …).
+     */
+    static int stateOf(final int pageSize)
+    {
+        return mapCopy(pageSize) + ChangedLines.mapBytes(pageSize);
+    }
+
+    /**
+     * @return bytes of a line buffer (of any {@link CopyPool} buffer).
+     */
+    static int bufferSize(final int pageSize)
+    {
+        return stateOf(pageSize) + Long.BYTES;
+    }
+
+    /**
+     * Prepares a pool buffer to take a page's lines for a snapshot: the page's map copied, the epoch it
+     * counts from in the trailer, the live map not cleared yet. Changes nothing in the live page; the
+     * capture's CAS publishes it.
      */
     static void prepare(final UnsafeBuffer buffer, final UnsafeBuffer live, final int base, final int pageSize,
         final long since)
     {
         final int layout = ChangedLines.layoutSize(pageSize);
-        final int mapBytes = ChangedLines.mapBytes(pageSize);
-        buffer.setMemory(layout, mapBytes, (byte)0);
         buffer.putLong(pageSize, since);
-        buffer.putBytes(mapCopy(pageSize), live, base + layout, mapBytes);
+        buffer.putBytes(mapCopy(pageSize), live, base + layout, ChangedLines.mapBytes(pageSize));
+        buffer.putLong(stateOf(pageSize), MAP_NOT_CLEARED);
+    }
+
+    /**
+     * Writer, after its capture CAS won and it cleared the live map: from now a set map byte means the
+     * line is preserved, and lines may change.
+     */
+    void mapCleared(final UnsafeBuffer buffer)
+    {
+        buffer.putLongRelease(stateOf(pageSize), MAP_CLEARED);
+        VarHandle.storeStoreFence();
     }
 
     /**
@@ -126,8 +165,8 @@ final class LineCopies
 
     private void preserveLine(final UnsafeBuffer buffer, final long pageAddress, final int line)
     {
-        final long flag = buffer.addressOffset() + layoutSize + line;
-        if (0 != UnsafeApi.getByte(flag))
+        final long mapByte = pageAddress + layoutSize + line;
+        if (0 != UnsafeApi.getByte(mapByte))
         {
             return;
         }
@@ -138,7 +177,7 @@ final class LineCopies
             UnsafeApi.putLong(to + ((long)i << 3), UnsafeApi.getLong(from + ((long)i << 3)));
         }
         VarHandle.releaseFence();
-        UnsafeApi.putByte(flag, (byte)1);
+        UnsafeApi.putByte(mapByte, ChangedLines.CHANGED);
         VarHandle.storeStoreFence();
     }
 
@@ -148,17 +187,16 @@ final class LineCopies
      */
     void preserveAll(final UnsafeBuffer buffer, final long pageAddress)
     {
-        final long flags = buffer.addressOffset() + layoutSize;
+        final long map = pageAddress + layoutSize;
         for (int line = 0; line < contentLines; line++)
         {
-            if (0 == UnsafeApi.getByte(flags + line))
+            if (0 == UnsafeApi.getByte(map + line))
             {
                 UnsafeApi.copyMemory(pageAddress + ((long)line << ChangedLines.LINE_SHIFT),
                     buffer.addressOffset() + ((long)line << ChangedLines.LINE_SHIFT), ChangedLines.LINE_SIZE);
             }
         }
-        VarHandle.releaseFence();
-        UnsafeApi.setMemory(flags, contentLines, (byte)1);
+        buffer.putLongRelease(stateOf(pageSize), COMPLETE);
         VarHandle.storeStoreFence();
     }
 
@@ -180,9 +218,10 @@ final class LineCopies
     {
         final int layoutSize = ChangedLines.layoutSize(pageSize);
         final int contentLines = ChangedLines.contentLines(pageSize);
-        final long flags = buffer.addressOffset() + layoutSize;
+        final int state = stateOf(pageSize);
         final long map = own.addressOffset() + layoutSize;
         final long pageAddress = live.addressOffset() + base;
+        final long liveMap = pageAddress + layoutSize;
         for (int line = 0; line < contentLines; line++)
         {
             if (onlyChanged && 0 == UnsafeApi.getByte(map + line))
@@ -191,7 +230,7 @@ final class LineCopies
             }
             final long offset = (long)line << ChangedLines.LINE_SHIFT;
             final long to = own.addressOffset() + offset;
-            if (0 == UnsafeApi.getByte(flags + line))
+            if (buffer.getLongAcquire(state) != COMPLETE)
             {
                 if (null != interleaving)
                 {
@@ -203,12 +242,13 @@ final class LineCopies
                     UnsafeApi.putLong(to + ((long)i << 3), UnsafeApi.getLong(from + ((long)i << 3)));
                 }
                 VarHandle.loadLoadFence();
-                if (0 == UnsafeApi.getByte(flags + line))
+                final long after = buffer.getLongAcquire(state);
+                if (after == MAP_NOT_CLEARED || (after == MAP_CLEARED && 0 == UnsafeApi.getByte(liveMap + line)))
                 {
                     continue;
                 }
+                VarHandle.acquireFence();
             }
-            VarHandle.acquireFence();
             UnsafeApi.copyMemory(buffer.addressOffset() + offset, to, ChangedLines.LINE_SIZE);
         }
     }

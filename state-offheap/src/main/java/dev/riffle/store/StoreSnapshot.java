@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * A snapshot of a {@link PagedKeyedStore} as it was at {@link PagedKeyedStore#snapshot(long)}, and the
@@ -68,7 +69,7 @@ public final class StoreSnapshot
     /** Test hook: run by the snapshot thread between an optimistic copy and its CAS, or null. */
     private IntConsumer interleaving;
     /** Test hook: run by the snapshot thread before it reads a live line it found not preserved, or null. */
-    private IntConsumer lineInterleaving;
+    private LongConsumer lineInterleaving;
     private final WriterCopies copies;
     /** The writer's line buffers of pages it captures line by line ({@link LineCopies}); read, never taken. */
     private final WriterCopies lineBuffers;
@@ -130,11 +131,11 @@ public final class StoreSnapshot
 
     /**
      * Tests: runs {@code hook} on the snapshot thread, while it assembles a page the writer captured line
-     * by line, with the line, after it found a line not preserved and before it reads the live line: the
-     * writer may preserve and change the line there, and the snapshot thread must notice.
-     * Set before {@link #write}.
+     * by line, with {@code page << 32 | line}, after it found a line not preserved and before it reads
+     * the live line: the writer may preserve and change the line there, and the snapshot thread must
+     * notice. Set before {@link #write}.
      */
-    void interleaveInsideLines(final IntConsumer hook)
+    void interleaveInsideLines(final LongConsumer hook)
     {
         lineInterleaving = hook;
     }
@@ -311,6 +312,7 @@ public final class StoreSnapshot
         if (captures.casCapture(page, state, PageCaptures.linesState(epoch)))
         {
             clearMap(page, live, base, epoch);
+            store.barrier.lineCopies.mapCleared(buffer);
             return buffer;
         }
         lineBuffers.clear(page);
@@ -528,8 +530,9 @@ public final class StoreSnapshot
         final long since = buffer.getLong(pageSize);
         own.putBytes(layout, buffer, LineCopies.mapCopy(pageSize), ChangedLines.mapBytes(pageSize));
         final boolean delta = deltaLines(page, since, own, 0) >= 0;
+        final LongConsumer hook = lineInterleaving;
         LineCopies.assemble(buffer, store.arena.bufferForReader(page), store.arena.offset(page), own, pageSize,
-            delta, lineInterleaving);
+            delta, null == hook ? null : line -> hook.accept((long)page << 32 | line));
         own.putLong(pageSize, since | (delta ? LINES_ONLY : 0));
         return own;
     }

@@ -101,8 +101,9 @@ class InterleavedCaptureTest
         store.snapshot(1).write(dir.resolve("m1"), data, "s");
         final Random random = new Random(11);
         updateOnePercent(store, state, model, random);
-        // keys by the line of their page they live in: the line the snapshot thread is about to read
-        final Map<Integer, List<Long>> keysByLine = new HashMap<>();
+        // keys by the line of their page they live in (page << 32 | line): what the snapshot thread is
+        // about to read
+        final Map<Long, List<Long>> keysByLine = new HashMap<>();
         for (long k = 0; k < 20_000; k++)
         {
             keysByLine.computeIfAbsent(lineOf(store, state, k), line -> new java.util.ArrayList<>()).add(k);
@@ -111,18 +112,32 @@ class InterleavedCaptureTest
         final Map<Long, Long> expected = new HashMap<>(model);
         // in-place adds after the snapshot started: their pages are captured by the line
         updateOnePercent(store, state, model, random);
-        final int[] windows = {0};
-        second.interleaveInsideLines(line ->
+        final int[] windows = {0, 0};
+        second.interleaveInsideLines(pageLine ->
         {
-            // the snapshot thread found this line not preserved and has not read it yet: change it
-            windows[0]++;
-            for (final long k : keysByLine.getOrDefault(line, List.of()))
+            // the snapshot thread found this line not preserved and has not read it yet: change it, by
+            // the line (an add) or, every third window, not (a removal and an insert: the writer first
+            // preserves the rest of the page)
+            final boolean byTheLine = windows[0]++ % 3 != 0;
+            for (final long k : keysByLine.getOrDefault(pageLine, List.of()))
             {
-                model.put(k, store.addLong(0, state, k, 1));
+                if (byTheLine)
+                {
+                    model.put(k, store.addLong(0, state, k, 1));
+                }
+                else
+                {
+                    final long value = store.getLong(0, state, k, 0) + 1;
+                    store.removeLong(0, state, k);
+                    store.putLong(0, state, k, value);
+                    model.put(k, value);
+                    windows[1]++;
+                }
             }
         });
         second.write(dir.resolve("m2"), data, "s");
         assertTrue(windows[0] > 20, windows[0] + " line windows with writes in them");
+        assertTrue(windows[1] > 5, windows[1] + " keys removed and inserted inside line windows");
         final SnapshotResult third = store.snapshot(3).write(dir.resolve("m3"), data, "s");
         assertTrue(third.pagesWritten() > 0, "the writes inside the windows are in the next snapshot");
 
@@ -142,16 +157,17 @@ class InterleavedCaptureTest
     }
 
     /**
-     * @return the index, in its page, of the 64-byte line holding long key {@code key}'s cell.
+     * @return {@code page << 32 | line}: the page and the 64-byte line in it holding long key {@code key}'s cell.
      */
-    private static int lineOf(final PagedKeyedStore store, final int state, final long key)
+    private static long lineOf(final PagedKeyedStore store, final int state, final long key)
     {
         final KeyGroupDirectory directory = store.directories[0];
         final int hash = EntryHash.hash(state, key);
-        final long slot = directory.slot(directory.index(hash));
+        final int index = directory.index(hash);
+        final long slot = directory.slot(index);
         final long cell = LongCells.find(slot, BucketPage.tag(hash, state), key);
         assertTrue(cell > 0, "key " + key + " has a long cell");
-        return (int)((cell - KeyGroupDirectory.address(slot)) >>> ChangedLines.LINE_SHIFT);
+        return (long)directory.page(index) << 32 | (cell - KeyGroupDirectory.address(slot)) >>> ChangedLines.LINE_SHIFT;
     }
 
     private static void updateOnePercent(final PagedKeyedStore store, final int state, final Map<Long, Long> model,
