@@ -172,7 +172,7 @@ final class CopyOnWriteBarrier
                 captures.written(page, writtenNow);
                 return;
             }
-            lineCopies.preserveLong(lineCopies.buffer(page), pageAddress, address);
+            preserveLong(page, lineCopies.buffer(page), pageAddress, address);
             return;
         }
         releaseLines(page);
@@ -183,11 +183,21 @@ final class CopyOnWriteBarrier
             {
                 lineCopies.attach(page, buffer, snapshot);
                 captures.written(page, writtenNow | 1);
-                lineCopies.preserveLong(buffer, pageAddress, address);
+                preserveLong(page, buffer, pageAddress, address);
                 return;
             }
         }
         captures.written(page, writtenNow);
+    }
+
+    private void preserveLong(final int page, final UnsafeBuffer buffer, final long pageAddress, final long address)
+    {
+        if (lineCopies.preserveLong(page, buffer, pageAddress, address))
+        {
+            // so many lines changed that one copy of the rest is cheaper: the page leaves line mode
+            lineCopies.preserveAll(buffer, pageAddress);
+            captures.written(page, writtenNow);
+        }
     }
 
     /**

@@ -41,7 +41,7 @@ class LineCopiesTest
         {
             if (line == 5)
             {
-                lineCopies.preserveLong(buffer, address, address + 5 * 64 + 8);
+                lineCopies.preserveLong(0, buffer, address, address + 5 * 64 + 8);
                 live.putLong(5 * 64 + 8, -1L);
             }
         });
@@ -54,7 +54,7 @@ class LineCopiesTest
     {
         startLineCapture();
         final long address = live.addressOffset();
-        lineCopies.preserveLong(buffer, address, address + 2 * 64);
+        lineCopies.preserveLong(0, buffer, address, address + 2 * 64);
         live.putLong(2 * 64, 42L);
 
         assemble(line ->
@@ -85,6 +85,7 @@ class LineCopiesTest
 
     private void startLineCapture()
     {
+        lineCopies.attach(0, buffer, null);
         LineCopies.prepare(buffer, live, 0, PAGE_SIZE, 0);
         ChangedLines.clear(live, 0, PAGE_SIZE);
         lineCopies.mapCleared(buffer);
