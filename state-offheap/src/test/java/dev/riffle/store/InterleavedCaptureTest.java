@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InterleavedCaptureTest
 {
     private static final int KEY_GROUPS = 4;
+    private static final StoreOptions SMALL_PAGES = new StoreOptions(4096, 64);
+    private static final int STATE = 0;
 
     @TempDir
     Path dir;
@@ -50,15 +53,9 @@ class InterleavedCaptureTest
     @Test
     void aPageTheSnapshotThreadSavedIsSavedAsADeltaAfterTheWritersNextChange() throws Exception
     {
-        final StoreOptions options = new StoreOptions(4096, 64);
-        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 0, options));
-        final int state = store.registerState("v");
         final Map<Long, Long> model = new HashMap<>();
-        for (long k = 0; k < 20_000; k++)
-        {
-            store.putLong(0, state, k, k);
-            model.put(k, k);
-        }
+        final PagedKeyedStore store = filledStore(model);
+        final int state = STATE;
         final Path data = Files.createDirectories(dir.resolve("data"));
         store.snapshot(1).write(dir.resolve("m1"), data, "s");
         final Random random = new Random(3);
@@ -77,26 +74,15 @@ class InterleavedCaptureTest
         final SnapshotResult fifth = store.snapshot(5).write(dir.resolve("m5"), data, "s");
         assertEquals(fifth.pagesWritten(), fifth.deltasWritten(), "fifth snapshot: deltas");
 
-        final PagedKeyedStore restored = stores.track(StoreRestore.restore(dir.resolve("restored"), 0, 0, options,
-            List.of(new StoreRestore.Source(dir.resolve("m5"), data))));
-        for (final Map.Entry<Long, Long> e : model.entrySet())
-        {
-            assertEquals(e.getValue(), restored.getLong(0, state, e.getKey(), -1), "key " + e.getKey());
-        }
+        assertRestores(dir.resolve("m5"), data, model, "the fifth snapshot");
     }
 
     @Test
     void aLineTheWriterChangesWhileTheSnapshotThreadAssemblesItsPageIsTakenAsItWas() throws Exception
     {
-        final StoreOptions options = new StoreOptions(4096, 64);
-        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 0, options));
-        final int state = store.registerState("v");
         final Map<Long, Long> model = new HashMap<>();
-        for (long k = 0; k < 20_000; k++)
-        {
-            store.putLong(0, state, k, k);
-            model.put(k, k);
-        }
+        final PagedKeyedStore store = filledStore(model);
+        final int state = STATE;
         final Path data = Files.createDirectories(dir.resolve("data"));
         store.snapshot(1).write(dir.resolve("m1"), data, "s");
         final Random random = new Random(11);
@@ -141,18 +127,35 @@ class InterleavedCaptureTest
         final SnapshotResult third = store.snapshot(3).write(dir.resolve("m3"), data, "s");
         assertTrue(third.pagesWritten() > 0, "the writes inside the windows are in the next snapshot");
 
-        assertRestores(options, dir.resolve("m2"), data, state, expected, "the snapshot as it started");
-        assertRestores(options, dir.resolve("m3"), data, state, model, "the next snapshot");
+        assertRestores(dir.resolve("m2"), data, expected, "the snapshot as it started");
+        assertRestores(dir.resolve("m3"), data, model, "the next snapshot");
     }
 
-    private void assertRestores(final StoreOptions options, final Path manifest, final Path data, final int state,
-        final Map<Long, Long> expected, final String what) throws Exception
+    /**
+     * @return a store of one key group, 4 KiB pages, holding long keys 0–19,999 with values equal to them
+     * in state {@link #STATE}; the same entries put in {@code model}.
+     */
+    private PagedKeyedStore filledStore(final Map<Long, Long> model) throws IOException
+    {
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 0, SMALL_PAGES));
+        assertEquals(STATE, store.registerState("v"));
+        for (long k = 0; k < 20_000; k++)
+        {
+            store.putLong(0, STATE, k, k);
+            model.put(k, k);
+        }
+        return store;
+    }
+
+    private void assertRestores(final Path manifest, final Path data, final Map<Long, Long> expected,
+        final String what) throws Exception
     {
         final PagedKeyedStore restored = stores.track(StoreRestore.restore(
-            dir.resolve("restored-" + manifest.getFileName()), 0, 0, options, List.of(new StoreRestore.Source(manifest, data))));
+            dir.resolve("restored-" + manifest.getFileName()), 0, 0, SMALL_PAGES,
+            List.of(new StoreRestore.Source(manifest, data))));
         for (final Map.Entry<Long, Long> e : expected.entrySet())
         {
-            assertEquals(e.getValue(), restored.getLong(0, state, e.getKey(), -1), what + ": key " + e.getKey());
+            assertEquals(e.getValue(), restored.getLong(0, STATE, e.getKey(), -1), what + ": key " + e.getKey());
         }
     }
 
@@ -182,7 +185,7 @@ class InterleavedCaptureTest
 
     private void run(final Random random) throws Exception
     {
-        final StoreOptions options = new StoreOptions(4096, 64);
+        final StoreOptions options = SMALL_PAGES;
         final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, KEY_GROUPS - 1, options));
         final int longs = store.registerState("longs");
         final int bytes = store.registerState("bytes");
