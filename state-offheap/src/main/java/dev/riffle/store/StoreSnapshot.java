@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
 
@@ -58,7 +57,7 @@ public final class StoreSnapshot
     private final long baseEpoch;
     final int pageLimit;
     /** Page ids of every key group's directory, as captured (lazily; see {@link #captureDirectory}). */
-    private final int[][] directories;
+    private final SnapshotDirectories directories;
     private final List<String> stateNames;
     /**
      * No earlier snapshot was being written when this one started, so the lineage stays as it is until
@@ -96,7 +95,7 @@ public final class StoreSnapshot
         this.pageLimit = pageLimit;
         this.copies = new WriterCopies(pageLimit);
         this.lineBuffers = new WriterCopies(pageLimit);
-        this.directories = new int[keyGroups][];
+        this.directories = new SnapshotDirectories(store, epoch, keyGroups);
         this.stateNames = List.copyOf(stateNames);
     }
 
@@ -151,7 +150,7 @@ public final class StoreSnapshot
      */
     void captureAll()
     {
-        for (int slot = 0; slot < directories.length; slot++)
+        for (int slot = 0; slot < directories.count(); slot++)
         {
             captureDirectoryForWriter(slot);
         }
@@ -162,51 +161,21 @@ public final class StoreSnapshot
     }
 
     /**
-     * Writer: captures the page ids of key group {@code slot} for this snapshot, if the snapshot thread
-     * has not yet, before the writer first changes them. Optimistic like a page's capture: the array
-     * goes to the snapshot, then a CAS of the key group's word from the state read before to this
-     * epoch. If the snapshot thread's CAS came first it took the same array (the writer replaces the
-     * array only after a capture), so the store of it here is harmless. Never waits.
+     * Writer: captures the page ids of key group {@code slot} before it first changes them
+     * ({@link SnapshotDirectories}). Never waits.
      */
     void captureDirectoryForWriter(final int slot)
     {
-        final AtomicLongArray captures = store.barrier.directoryCaptures;
-        final long state = captures.getAcquire(slot);
-        if (state < epoch)
-        {
-            directories[slot] = store.directories[slot].pages();
-            captures.compareAndSet(slot, state, epoch);
-        }
+        directories.captureForWriter(slot);
     }
 
     /**
-     * Snapshot thread: the page ids of key group {@code slot} as of this snapshot — captured by the
-     * writer, or taken here optimistically: the array is read, then the key group's word CASed from the
-     * state read before to this epoch. A failed CAS means the writer captured them meanwhile (and may
-     * have replaced the array since); its capture is then the one used.
-     *
-     * @return the page ids as of this snapshot.
+     * Snapshot thread: the page ids of key group {@code slot} as of this snapshot
+     * ({@link SnapshotDirectories}).
      */
     int[] captureDirectory(final int slot)
     {
-        final AtomicLongArray captures = store.barrier.directoryCaptures;
-        final long state = captures.getAcquire(slot);
-        if (state >= epoch)
-        {
-            return directories[slot];
-        }
-        final int[] pages = store.directories[slot].pages();
-        if (null != interleaving)
-        {
-            interleaving.accept(-1 - slot);
-        }
-        if (captures.compareAndSet(slot, state, epoch))
-        {
-            directories[slot] = pages;
-            return pages;
-        }
-        captures.getAcquire(slot);
-        return directories[slot];
+        return directories.capture(slot, interleaving);
     }
 
     /**
@@ -406,7 +375,7 @@ public final class StoreSnapshot
     {
         try
         {
-            return new SnapshotFileWriter(this, store, snapshotId, epoch, directories.length, stateNames)
+            return new SnapshotFileWriter(this, store, snapshotId, epoch, directories.count(), stateNames)
                 .write(manifestFile, dataDirectory, prefix, standalone);
         }
         finally
