@@ -56,8 +56,7 @@ class InterleavedCaptureTest
         final Map<Long, Long> model = new HashMap<>();
         final PagedKeyedStore store = filledStore(model);
         final int state = STATE;
-        final Path data = Files.createDirectories(dir.resolve("data"));
-        store.snapshot(1).write(dir.resolve("m1"), data, "s");
+        final Path data = dir.resolve("data");
         final Random random = new Random(3);
         updateOnePercent(store, state, model, random);
         // the snapshot thread captures every changed page; the writer clears their maps only later
@@ -83,8 +82,7 @@ class InterleavedCaptureTest
         final Map<Long, Long> model = new HashMap<>();
         final PagedKeyedStore store = filledStore(model);
         final int state = STATE;
-        final Path data = Files.createDirectories(dir.resolve("data"));
-        store.snapshot(1).write(dir.resolve("m1"), data, "s");
+        final Path data = dir.resolve("data");
         final Random random = new Random(11);
         updateOnePercent(store, state, model, random);
         // keys by the line of their page they live in (page << 32 | line): what the snapshot thread is
@@ -133,7 +131,8 @@ class InterleavedCaptureTest
 
     /**
      * @return a store of one key group, 4 KiB pages, holding long keys 0–19,999 with values equal to them
-     * in state {@link #STATE}; the same entries put in {@code model}.
+     * in state {@link #STATE}, whose first snapshot (a full one, {@code m1}) is written to {@code data};
+     * the same entries put in {@code model}.
      */
     private PagedKeyedStore filledStore(final Map<Long, Long> model) throws IOException
     {
@@ -144,6 +143,7 @@ class InterleavedCaptureTest
             store.putLong(0, STATE, k, k);
             model.put(k, k);
         }
+        store.snapshot(1).write(dir.resolve("m1"), Files.createDirectories(dir.resolve("data")), "s");
         return store;
     }
 
