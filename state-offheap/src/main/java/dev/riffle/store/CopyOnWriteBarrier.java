@@ -121,15 +121,7 @@ final class CopyOnWriteBarrier
         }
         if (written == (writtenNow | 1))
         {
-            if (!activeForWriter.isDone())
-            {
-                lineCopies.preserveAll(lineCopies.buffer(page), store.arena.address(page));
-            }
-            else
-            {
-                lineCopies.detach(page, store.copyPool);
-            }
-            captures.written(page, writtenNow);
+            leaveLineMode(page, store.arena.address(page));
             return;
         }
         releaseLines(page);
@@ -167,12 +159,12 @@ final class CopyOnWriteBarrier
         {
             if (snapshot.isDone())
             {
-                // the snapshot thread reads the buffer no more: changes of the page are free again
-                lineCopies.detach(page, store.copyPool);
-                captures.written(page, writtenNow);
-                return;
+                leaveLineMode(page, pageAddress);
             }
-            preserveLong(page, lineCopies.buffer(page), pageAddress, address);
+            else
+            {
+                preserveLong(page, lineCopies.buffer(page), pageAddress, address);
+            }
             return;
         }
         releaseLines(page);
@@ -194,10 +186,27 @@ final class CopyOnWriteBarrier
     {
         if (lineCopies.preserveLong(page, buffer, pageAddress, address))
         {
-            // so many lines changed that one copy of the rest is cheaper: the page leaves line mode
-            lineCopies.preserveAll(buffer, pageAddress);
-            captures.written(page, writtenNow);
+            // so many lines changed that one copy of the rest is cheaper
+            leaveLineMode(page, pageAddress);
         }
+    }
+
+    /**
+     * Ends a page's line mode; its changes are free again. If the snapshot is done, the snapshot thread
+     * reads the line buffer no more and it is detached; otherwise every line not preserved yet is, at
+     * once, so that the snapshot thread no longer reads the live page.
+     */
+    private void leaveLineMode(final int page, final long pageAddress)
+    {
+        if (activeForWriter.isDone())
+        {
+            lineCopies.detach(page, store.copyPool);
+        }
+        else
+        {
+            lineCopies.preserveAll(lineCopies.buffer(page), pageAddress);
+        }
+        captures.written(page, writtenNow);
     }
 
     /**
@@ -223,8 +232,7 @@ final class CopyOnWriteBarrier
         {
             if (captures.written(page) == (writtenNow | 1))
             {
-                lineCopies.preserveAll(lineCopies.buffer(page), store.arena.address(page));
-                captures.written(page, writtenNow);
+                leaveLineMode(page, store.arena.address(page));
             }
         }
     }

@@ -127,14 +127,6 @@ final class LineCopies
         return page < buffers.length ? buffers[page] : null;
     }
 
-    /**
-     * @return the snapshot the page's buffer belongs to; after {@link #buffer} returned one.
-     */
-    StoreSnapshot owner(final int page)
-    {
-        return owners[page];
-    }
-
     void attach(final int page, final UnsafeBuffer buffer, final StoreSnapshot owner)
     {
         if (page >= buffers.length)
@@ -194,12 +186,8 @@ final class LineCopies
         {
             return 0;
         }
-        final long from = pageAddress + ((long)line << ChangedLines.LINE_SHIFT);
-        final long to = buffer.addressOffset() + ((long)line << ChangedLines.LINE_SHIFT);
-        for (int i = 0; i < LONGS_PER_LINE; i++)
-        {
-            UnsafeApi.putLong(to + ((long)i << 3), UnsafeApi.getLong(from + ((long)i << 3)));
-        }
+        copyLine(pageAddress + ((long)line << ChangedLines.LINE_SHIFT),
+            buffer.addressOffset() + ((long)line << ChangedLines.LINE_SHIFT));
         VarHandle.releaseFence();
         UnsafeApi.putByte(mapByte, ChangedLines.CHANGED);
         VarHandle.storeStoreFence();
@@ -261,11 +249,7 @@ final class LineCopies
                 {
                     interleaving.accept(line);
                 }
-                final long from = pageAddress + offset;
-                for (int i = 0; i < LONGS_PER_LINE; i++)
-                {
-                    UnsafeApi.putLong(to + ((long)i << 3), UnsafeApi.getLong(from + ((long)i << 3)));
-                }
+                copyLine(pageAddress + offset, to);
                 VarHandle.loadLoadFence();
                 final long after = buffer.getLongAcquire(state);
                 if (after == MAP_NOT_CLEARED || (after == MAP_CLEARED && 0 == UnsafeApi.getByte(liveMap + line)))
@@ -275,6 +259,18 @@ final class LineCopies
                 VarHandle.acquireFence();
             }
             UnsafeApi.copyMemory(buffer.addressOffset() + offset, to, ChangedLines.LINE_SIZE);
+        }
+    }
+
+    /**
+     * Copies one 64-byte line word by word: a call into the VM's copy routine costs more than the eight
+     * moves.
+     */
+    private static void copyLine(final long from, final long to)
+    {
+        for (int i = 0; i < LONGS_PER_LINE; i++)
+        {
+            UnsafeApi.putLong(to + ((long)i << 3), UnsafeApi.getLong(from + ((long)i << 3)));
         }
     }
 }
