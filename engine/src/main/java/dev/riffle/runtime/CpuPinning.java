@@ -59,6 +59,19 @@ final class CpuPinning
     }
 
     /**
+     * @return a new thread that pins itself to {@code affinity} (unless null) before it runs
+     * {@code runnable}.
+     */
+    Thread newThread(final String name, final BitSet affinity, final Runnable runnable)
+    {
+        return new Thread(() ->
+        {
+            pinCurrentThread(affinity);
+            runnable.run();
+        }, name);
+    }
+
+    /**
      * Pins the calling thread to {@code cpus}; does nothing for null.
      */
     void pinCurrentThread(final BitSet cpus)

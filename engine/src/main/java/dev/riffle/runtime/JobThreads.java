@@ -47,11 +47,7 @@ record JobThreads(
     {
         return runnable ->
         {
-            final Thread thread = new Thread(() ->
-            {
-                pinning.pinCurrentThread(affinity);
-                runnable.run();
-            }, name);
+            final Thread thread = pinning.newThread(name, affinity, runnable);
             thread.setDaemon(true);
             created.add(thread);
             return thread;

@@ -36,11 +36,7 @@ final class TaskThreadFactory
         final BitSet affinity = cpus.length == 0 ? unpinnedAffinity : CpuPinning.setOf(cpus[nextCpu++ % cpus.length]);
         return runnable ->
         {
-            final Thread thread = new Thread(() ->
-            {
-                pinning.pinCurrentThread(affinity);
-                runnable.run();
-            }, "riffle-" + jobName + '-' + roleName);
+            final Thread thread = pinning.newThread("riffle-" + jobName + '-' + roleName, affinity, runnable);
             thread.setDaemon(false);
             return thread;
         };
