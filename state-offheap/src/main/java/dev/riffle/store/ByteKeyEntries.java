@@ -92,7 +92,7 @@ final class ByteKeyEntries
         final long at = 0 == cell ? 0 : ByteCells.longValueAddress(foundPageAddress, cell);
         if (0 != at)
         {
-            barrier.beforeLongWrite(foundDirectory.page(foundIndex), foundPageAddress, at);
+            barrier.beforeInPlaceWrite(foundDirectory.page(foundIndex), foundPageAddress, at, Long.BYTES);
             LongCells.put(at, value);
             ChangedLines.markLong(foundPageAddress, layoutSize, at);
             return;
@@ -108,7 +108,7 @@ final class ByteKeyEntries
         if (0 != cell)
         {
             final long at = longValueAddress(cell);
-            barrier.beforeLongWrite(foundDirectory.page(foundIndex), foundPageAddress, at);
+            barrier.beforeInPlaceWrite(foundDirectory.page(foundIndex), foundPageAddress, at, Long.BYTES);
             final long value = LongCells.get(at) + delta;
             LongCells.put(at, value);
             ChangedLines.markLong(foundPageAddress, layoutSize, at);
@@ -211,6 +211,11 @@ final class ByteKeyEntries
         final long tag = BucketPage.tag(hash, stateId);
         if (c >= 0)
         {
+            if (BucketPage.valueLength(buffer, c) == valueLength)
+            {
+                overwrite(buffer, base, c, value, valueOffset, valueLength);
+                return;
+            }
             barrier.beforeWrite(foundPage);
             if (BucketPage.resizeInPlace(buffer, c, valueLength))
             {
@@ -227,6 +232,25 @@ final class ByteKeyEntries
         final int n = BucketPage.insert(targetBuffer, targetBase, tag, key, keyOffset, keyLength, valueLength);
         targetBuffer.putBytes(BucketPage.valueOffset(targetBuffer, targetBase, n), value, valueOffset, valueLength);
         markEntry(targetBuffer, targetBase, n);
+    }
+
+    /**
+     * Overwrites the value of cell {@code c} of the page {@link #findByteKey} found with one of the same
+     * length: only the value's bytes change, so copy-on-write and the change map go by the line, as for a
+     * long (a {@code ValueState<Long>} or any fixed-size value updated right after a checkpoint barrier
+     * preserves a line, not the page).
+     */
+    private void overwrite(final UnsafeBuffer buffer, final int base, final int c, final DirectBuffer value,
+        final int valueOffset, final int valueLength)
+    {
+        if (0 == valueLength)
+        {
+            return;
+        }
+        final int at = BucketPage.valueOffset(buffer, base, c);
+        barrier.beforeInPlaceWrite(foundPage, foundPageAddress, buffer.addressOffset() + at, valueLength);
+        buffer.putBytes(at, value, valueOffset, valueLength);
+        ChangedLines.mark(buffer, base, layoutSize, at, valueLength);
     }
 
     boolean remove(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,

@@ -29,9 +29,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@code S}, and never waits for the snapshot thread.
  * <p>
  * <b>Cost.</b> A write costs one plain epoch check per page ({@link #beforeWrite}) unless a snapshot
- * still needs the page: no allocation, lock or system call. An in-place update of a long
- * ({@link #beforeLongWrite}) of a page a snapshot still needs preserves only the line(s) it changes
- * ({@link LineCopies}), not the page: ~64 bytes instead of ~64 KiB right after a checkpoint barrier.
+ * still needs the page: no allocation, lock or system call. An in-place update — a long, or a value
+ * overwritten by one of the same length ({@link #beforeInPlaceWrite}) — of a page a snapshot still needs
+ * preserves only the line(s) it changes ({@link LineCopies}), not the page: ~64 bytes instead of ~64 KiB
+ * right after a checkpoint barrier.
  */
 final class CopyOnWriteBarrier
 {
@@ -134,25 +135,28 @@ final class CopyOnWriteBarrier
     }
 
     /**
-     * The copy-on-write barrier of an in-place change of the 8 bytes at {@code address} (a long value):
+     * The copy-on-write barrier of an in-place change of the {@code length} bytes at {@code address} (a
+     * long, or a value overwritten by one of the same length, so that no other byte of the page changes):
      * the same check as {@link #beforeWrite}; after a snapshot started, the page is captured by the line
-     * ({@link LineCopies}): the line(s) about to change are preserved, ~64 bytes already in the cache,
-     * instead of the whole page.
+     * ({@link LineCopies}): the line(s) about to change are preserved, already in the cache, instead of
+     * the whole page.
      *
      * @param pageAddress address of the page.
-     * @param address     address of the long about to change, in the page.
+     * @param address     address of the first byte about to change, in the page.
+     * @param length      bytes about to change, at least 1.
      */
-    void beforeLongWrite(final int page, final long pageAddress, final long address)
+    void beforeInPlaceWrite(final int page, final long pageAddress, final long address, final int length)
     {
         final long written = captures.written(page);
         if (written == writtenNow)
         {
             return;
         }
-        beforeLongWriteSlow(page, written, pageAddress, address);
+        beforeInPlaceWriteSlow(page, written, pageAddress, address, length);
     }
 
-    private void beforeLongWriteSlow(final int page, final long written, final long pageAddress, final long address)
+    private void beforeInPlaceWriteSlow(final int page, final long written, final long pageAddress,
+        final long address, final int length)
     {
         final StoreSnapshot snapshot = activeForWriter;
         if (written == (writtenNow | 1))
@@ -163,7 +167,7 @@ final class CopyOnWriteBarrier
             }
             else
             {
-                preserveLong(page, lineCopies.buffer(page), pageAddress, address);
+                preserveBytes(page, lineCopies.buffer(page), pageAddress, address, length);
             }
             return;
         }
@@ -175,16 +179,17 @@ final class CopyOnWriteBarrier
             {
                 lineCopies.attach(page, buffer, snapshot);
                 captures.written(page, writtenNow | 1);
-                preserveLong(page, buffer, pageAddress, address);
+                preserveBytes(page, buffer, pageAddress, address, length);
                 return;
             }
         }
         captures.written(page, writtenNow);
     }
 
-    private void preserveLong(final int page, final UnsafeBuffer buffer, final long pageAddress, final long address)
+    private void preserveBytes(final int page, final UnsafeBuffer buffer, final long pageAddress,
+        final long address, final int length)
     {
-        if (lineCopies.preserveLong(page, buffer, pageAddress, address))
+        if (lineCopies.preserveBytes(page, buffer, pageAddress, address, length))
         {
             // so many lines changed that one copy of the rest is cheaper
             leaveLineMode(page, pageAddress);

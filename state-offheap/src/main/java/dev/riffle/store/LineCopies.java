@@ -158,20 +158,23 @@ final class LineCopies
     }
 
     /**
-     * Preserves the line(s) of the 8 bytes at {@code address} of {@code page} before the writer changes
-     * them (an unaligned long of a page's heap may straddle two lines).
+     * Preserves the line(s) of the {@code length} bytes at {@code address} of {@code page} before the
+     * writer changes them in place (a long of a page's heap may straddle two lines; a fixed-size value
+     * spans as many as it covers).
      *
+     * @param length bytes about to change, at least 1.
      * @return true if the page has now had more lines preserved one by one than it is worth: the caller
      * then preserves the rest at once ({@link #preserveAll}) and ends the page's line mode.
      */
-    boolean preserveLong(final int page, final UnsafeBuffer buffer, final long pageAddress, final long address)
+    boolean preserveBytes(final int page, final UnsafeBuffer buffer, final long pageAddress, final long address,
+        final int length)
     {
         final int first = (int)((address - pageAddress) >>> ChangedLines.LINE_SHIFT);
-        final int last = (int)((address + Long.BYTES - 1 - pageAddress) >>> ChangedLines.LINE_SHIFT);
-        int copied = preserveLine(buffer, pageAddress, first);
-        if (last != first)
+        final int last = (int)((address + length - 1 - pageAddress) >>> ChangedLines.LINE_SHIFT);
+        int copied = 0;
+        for (int line = first; line <= last; line++)
         {
-            copied += preserveLine(buffer, pageAddress, last);
+            copied += preserveLine(buffer, pageAddress, line);
         }
         return (preservedLines[page] += copied) > lineLimit;
     }

@@ -16,6 +16,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,10 @@ class InterleavedCaptureTest
     private static final int KEY_GROUPS = 4;
     private static final StoreOptions SMALL_PAGES = new StoreOptions(4096, 64);
     private static final int STATE = 0;
+    private static final StoreOptions LARGE_PAGES = new StoreOptions(64 * 1024, 16);
+    private static final int BYTE_KEYS = 20_000;
+    /** A fixed-size record value: often straddles two lines (a 24-byte one, 8-byte aligned, never does). */
+    private static final int RECORD_BYTES = 44;
 
     @TempDir
     Path dir;
@@ -127,6 +132,110 @@ class InterleavedCaptureTest
 
         assertRestores(dir.resolve("m2"), data, expected, "the snapshot as it started");
         assertRestores(dir.resolve("m3"), data, model, "the next snapshot");
+    }
+
+    @Test
+    void aValueOverwrittenWithOneOfTheSameLengthWhileTheSnapshotThreadAssemblesItsPageIsTakenAsItWas()
+        throws Exception
+    {
+        // large pages: a page stays in line mode for up to 32 lines preserved one by one (4 on small ones)
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 0, LARGE_PAGES));
+        final int state = store.registerState("records");
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        final Map<Integer, byte[]> model = new HashMap<>();
+        final Random random = new Random(5);
+        for (int k = 0; k < BYTE_KEYS; k++)
+        {
+            putRecord(store, state, k, random, model);
+        }
+        store.snapshot(1).write(dir.resolve("m1"), data, "s");
+        // every value changes, so that the second snapshot assembles every line of every page: a line it
+        // skipped as unchanged since the first would hide a line the writer failed to preserve
+        for (int k = 0; k < BYTE_KEYS; k++)
+        {
+            putRecord(store, state, k, random, model);
+        }
+        // keys by each line their value covers (page << 32 | line)
+        final Map<Long, List<Integer>> keysByLine = new HashMap<>();
+        for (int k = 0; k < BYTE_KEYS; k++)
+        {
+            for (final long line : valueLinesOf(store, state, k))
+            {
+                keysByLine.computeIfAbsent(line, l -> new java.util.ArrayList<>()).add(k);
+            }
+        }
+        final StoreSnapshot second = store.snapshot(2);
+        final Map<Integer, byte[]> expected = new HashMap<>(model);
+        // one overwrite per page after the snapshot started: the pages go into line mode
+        final java.util.Set<Long> pages = new java.util.HashSet<>();
+        for (final Map.Entry<Long, List<Integer>> e : keysByLine.entrySet())
+        {
+            if (pages.add(e.getKey() >>> 32))
+            {
+                putRecord(store, state, e.getValue().get(0), random, model);
+            }
+        }
+        final int[] windows = {0};
+        second.interleaveInsideLines(pageLine ->
+        {
+            // the snapshot thread found this line not preserved and has not read it yet: overwrite
+            // every value on it, in place (same length), by the line
+            for (final int k : keysByLine.getOrDefault(pageLine, List.of()))
+            {
+                putRecord(store, state, k, random, model);
+                windows[0]++;
+            }
+        });
+        second.write(dir.resolve("m2"), data, "s");
+        assertTrue(windows[0] > 20, windows[0] + " values overwritten inside line windows");
+        store.snapshot(3).write(dir.resolve("m3"), data, "s");
+
+        assertRecordsRestore(dir.resolve("m2"), data, state, expected, "the snapshot as it started");
+        assertRecordsRestore(dir.resolve("m3"), data, state, model, "the next snapshot");
+    }
+
+    private void putRecord(final PagedKeyedStore store, final int state, final int k, final Random random,
+        final Map<Integer, byte[]> model)
+    {
+        final byte[] value = new byte[RECORD_BYTES];
+        random.nextBytes(value);
+        keyBuffer.putInt(0, k);
+        valueBuffer.putBytes(0, value);
+        store.put(0, state, keyBuffer, 0, Integer.BYTES, valueBuffer, 0, value.length);
+        model.put(k, value);
+    }
+
+    /**
+     * @return {@code page << 32 | line} of each 64-byte line byte key {@code k}'s value covers.
+     */
+    private long[] valueLinesOf(final PagedKeyedStore store, final int state, final int k)
+    {
+        keyBuffer.putInt(0, k);
+        final KeyGroupDirectory directory = store.directories[0];
+        final int page = directory.page(directory.index(EntryHash.hash(state, keyBuffer, 0, Integer.BYTES)));
+        final ValueView view = store.get(0, state, keyBuffer, 0, Integer.BYTES);
+        final long offset = view.buffer().addressOffset() + view.offset() - store.arena.address(page);
+        final long first = offset >>> ChangedLines.LINE_SHIFT;
+        final long last = (offset + RECORD_BYTES - 1) >>> ChangedLines.LINE_SHIFT;
+        return first == last ? new long[] {(long)page << 32 | first} :
+            new long[] {(long)page << 32 | first, (long)page << 32 | last};
+    }
+
+    private void assertRecordsRestore(final Path manifest, final Path data, final int state,
+        final Map<Integer, byte[]> expected, final String what) throws Exception
+    {
+        final PagedKeyedStore restored = stores.track(StoreRestore.restore(
+            dir.resolve("restored-" + manifest.getFileName()), 0, 0, LARGE_PAGES,
+            List.of(new StoreRestore.Source(manifest, data))));
+        for (final Map.Entry<Integer, byte[]> e : expected.entrySet())
+        {
+            keyBuffer.putInt(0, e.getKey());
+            final ValueView view = restored.get(0, state, keyBuffer, 0, Integer.BYTES);
+            assertNotNull(view, what + ": key " + e.getKey() + " missing");
+            final byte[] actual = new byte[view.length()];
+            view.buffer().getBytes(view.offset(), actual);
+            assertArrayEquals(e.getValue(), actual, what + ": key " + e.getKey());
+        }
     }
 
     /**

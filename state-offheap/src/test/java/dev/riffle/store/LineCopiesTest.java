@@ -41,7 +41,7 @@ class LineCopiesTest
         {
             if (line == 5)
             {
-                lineCopies.preserveLong(0, buffer, address, address + 5 * 64 + 8);
+                lineCopies.preserveBytes(0, buffer, address, address + 5 * 64 + 8, Long.BYTES);
                 live.putLong(5 * 64 + 8, -1L);
             }
         });
@@ -50,11 +50,39 @@ class LineCopiesTest
     }
 
     @Test
+    void aValueSpanningLinesOverwrittenWhileTheSnapshotThreadReadsIsTakenFromTheBuffer()
+    {
+        startLineCapture();
+        final long address = live.addressOffset();
+        // 160 bytes from the middle of line 6 into the start of line 9: four lines, the snapshot thread
+        // about to read the third
+        final int offset = 6 * 64 + 40;
+        final int length = 160;
+
+        assemble(line ->
+        {
+            if (line == 8)
+            {
+                lineCopies.preserveBytes(0, buffer, address, address + offset, length);
+                live.setMemory(offset, length, (byte)0x33);
+            }
+        });
+
+        assertAssembledIsTheOriginal();
+        for (int line = 6; line <= 9; line++)
+        {
+            assertEquals(ChangedLines.CHANGED, live.getByte(LAYOUT + line), "line " + line + " marked preserved");
+        }
+        assertEquals(0, live.getByte(LAYOUT + 5), "line 5 untouched");
+        assertEquals(0, live.getByte(LAYOUT + 10), "line 10 untouched");
+    }
+
+    @Test
     void aPageCompletedAndRewrittenWhileTheSnapshotThreadReadsIsTakenFromTheBuffer()
     {
         startLineCapture();
         final long address = live.addressOffset();
-        lineCopies.preserveLong(0, buffer, address, address + 2 * 64);
+        lineCopies.preserveBytes(0, buffer, address, address + 2 * 64, Long.BYTES);
         live.putLong(2 * 64, 42L);
 
         assemble(line ->

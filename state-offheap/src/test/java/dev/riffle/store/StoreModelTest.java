@@ -274,7 +274,10 @@ class StoreModelTest
             }
             else if (action < 6)
             {
-                final byte[] value = new byte[random.nextInt(10) == 0 ? random.nextInt(maxValue + 1) : random.nextInt(17)];
+                final byte[] current = model.get(entryKey);
+                // half the overwrites keep the length: the in-place path, copied on write by the line
+                final byte[] value = new byte[null != current && random.nextBoolean() ? current.length :
+                    random.nextInt(10) == 0 ? random.nextInt(maxValue + 1) : random.nextInt(17)];
                 random.nextBytes(value);
                 valueBuffer.putBytes(0, value);
                 store.put(keyGroup, state, keyBuffer, 0, key.length, valueBuffer, 0, value.length);
