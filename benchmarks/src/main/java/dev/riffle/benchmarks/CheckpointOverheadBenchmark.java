@@ -70,6 +70,13 @@ public class CheckpointOverheadBenchmark
     @Param({"HEAP", "OFF_HEAP"})
     public String backend;
 
+    /**
+     * Slots of each channel between tasks ({@link RiffleConfig#channelCapacity}): how long the keyed task
+     * can go on while the source waits for a CPU.
+     */
+    @Param({"1024"})
+    public int channelCapacity;
+
     private Object[] keys;
     private Path directory;
 
@@ -104,7 +111,8 @@ public class CheckpointOverheadBenchmark
     public void keyedCount() throws Exception
     {
         final Object[] keys = this.keys;
-        final RiffleConfig config = new RiffleConfig().stateBackend(StateBackendType.valueOf(backend));
+        final RiffleConfig config = new RiffleConfig().stateBackend(StateBackendType.valueOf(backend))
+            .channelCapacity(channelCapacity);
         if (checkpointIntervalMs > 0)
         {
             // fresh: every invocation is a new job, and must not resume the previous one's counts

@@ -166,8 +166,14 @@ final class SnapshotFileWriter
             {
                 if (!file.name().equals(dataName))
                 {
-                    Files.copy(store.lineage.directory(file.name()).resolve(file.name()),
-                        dataDirectory.resolve(file.name()), StandardCopyOption.REPLACE_EXISTING);
+                    final Path copy = dataDirectory.resolve(file.name());
+                    Files.copy(store.lineage.directory(file.name()).resolve(file.name()), copy,
+                        StandardCopyOption.REPLACE_EXISTING);
+                    // durable before the manifest that refers to it, like the file written above
+                    try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE))
+                    {
+                        channel.force(true);
+                    }
                 }
             }
         }

@@ -59,6 +59,8 @@ public final class CheckpointStorage
         this.jobName = jobName;
         this.retained = retained;
         Files.createDirectories(root);
+        // the job's directory entry, durable before any checkpoint in it is declared complete
+        CheckpointFiles.forceDirectory(root.toAbsolutePath().getParent());
     }
 
     /**
@@ -82,6 +84,12 @@ public final class CheckpointStorage
     /**
      * Makes a checkpoint complete: writes its metadata atomically (after every state file is durable),
      * then deletes completed checkpoints beyond the retained number and abandoned older directories.
+     * <p>
+     * Durability does not rest on the file system persisting a new file's directory entry when the file
+     * is forced (ext4, XFS and btrfs do; POSIX does not promise it): before the metadata, {@code shared/}
+     * is forced, which holds the entries of the state files the snapshot threads created; after it, the
+     * directory holding the checkpoint's own directory. Both are forced once per checkpoint, on this
+     * thread, not per task (~0.1–0.4 ms each on the development VM's ext4).
      *
      * @param directory its directory.
      * @param metadata  its metadata.
@@ -89,7 +97,13 @@ public final class CheckpointStorage
      */
     public void complete(final Path directory, final CheckpointMetadata metadata) throws IOException
     {
+        final Path shared = root.resolve(SHARED);
+        if (!metadata.savepoint() && Files.isDirectory(shared))
+        {
+            CheckpointFiles.forceDirectory(shared);
+        }
         CheckpointFiles.writeAtomically(directory, METADATA, MetadataFormat.encode(metadata));
+        CheckpointFiles.forceDirectory(directory.toAbsolutePath().getParent());
         if (!metadata.savepoint())
         {
             prune(metadata.checkpointId());
