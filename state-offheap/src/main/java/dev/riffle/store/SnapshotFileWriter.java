@@ -43,6 +43,10 @@ final class SnapshotFileWriter
     private final long epoch;
     private final int keyGroupCount;
     private final List<String> stateNames;
+    /** Pages saved by this write, with their new chains. */
+    private final Map<Integer, SnapshotLineage.Chain> saved = new HashMap<>();
+    /** Pages this write found unchanged, referred to in earlier files. */
+    private int reused;
 
     /**
      * @param snapshot      the snapshot whose files are written.
@@ -86,96 +90,22 @@ final class SnapshotFileWriter
         final Path manifestFile, final Path dataDirectory, final String prefix, final boolean standalone)
         throws IOException
     {
-        final int pageSize = store.arena.pageSize();
         final String dataName = prefix + "-c" + snapshotId + ".pages";
-        final Map<Integer, SnapshotLineage.Chain> saved = new HashMap<>();
-        final UnsafeBuffer own = CopyPool.allocate(pageSize);
-        final List<StoreManifest.KeyGroupPages> keyGroups = new ArrayList<>();
-        int reused = 0;
-        final long dataLength;
-        final long dataCrc;
+        final List<StoreManifest.KeyGroupPages> keyGroups;
+        final StoreManifest.DataFile newFile;
         try (FileChannel channel = FileChannel.open(dataDirectory.resolve(dataName),
             StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
         {
-            final PageRecords.Writer out = new PageRecords.Writer(channel, pageSize);
-            for (int i = 0; i < keyGroupCount; i++)
-            {
-                final int[] directory = snapshot.captureDirectory(i);
-                final PageRef[][] chains = new PageRef[directory.length][];
-                final Map<Integer, PageRef[]> local = new HashMap<>();
-                for (int d = 0; d < directory.length; d++)
-                {
-                    final int page = directory[d];
-                    PageRef[] chain = local.get(page);
-                    if (null == chain)
-                    {
-                        final UnsafeBuffer copy = snapshot.capture(page, own);
-                        if (null != copy)
-                        {
-                            final SnapshotLineage.Chain next = save(page, copy, out, dataName);
-                            // a background writer: give the CPU to a task thread that is waiting for
-                            // one (on a machine with few cores, the job's latency and throughput are
-                            // otherwise this thread's time slices); returns at once when no other
-                            // thread is ready
-                            Thread.yield();
-                            saved.put(page, next);
-                            chain = next.records();
-                            if (copy != own)
-                            {
-                                store.copyPool.give(copy);
-                            }
-                        }
-                        else
-                        {
-                            final SnapshotLineage.Chain unchanged = store.lineage.chain(page);
-                            if (null == unchanged)
-                            {
-                                throw new IllegalStateException("page " + page + " unchanged but never saved");
-                            }
-                            chain = unchanged.records();
-                            reused++;
-                        }
-                        local.put(page, chain);
-                    }
-                    chains[d] = chain;
-                }
-                keyGroups.add(new StoreManifest.KeyGroupPages(store.firstKeyGroup + i, chains));
-            }
+            final PageRecords.Writer out = new PageRecords.Writer(channel, store.arena.pageSize());
+            keyGroups = writePages(out, dataName);
             out.close();
-            dataLength = out.length();
-            dataCrc = out.crc();
+            newFile = new StoreManifest.DataFile(dataName, out.length(), out.crc());
         }
-        final StoreManifest.DataFile newFile = new StoreManifest.DataFile(dataName, dataLength, dataCrc);
-        final Map<String, StoreManifest.DataFile> files = new LinkedHashMap<>();
-        for (final StoreManifest.KeyGroupPages group : keyGroups)
-        {
-            for (final PageRef[] chain : group.pages())
-            {
-                for (final PageRef record : chain)
-                {
-                    files.computeIfAbsent(record.file(),
-                        name -> name.equals(dataName) ? newFile : store.lineage.file(name));
-                }
-            }
-        }
-        final StoreManifest manifest = new StoreManifest(snapshotId, epoch, pageSize, store.firstKeyGroup,
-            store.lastKeyGroup, stateNames, keyGroups, List.copyOf(files.values()));
+        final StoreManifest manifest = new StoreManifest(snapshotId, epoch, store.arena.pageSize(),
+            store.firstKeyGroup, store.lastKeyGroup, stateNames, keyGroups, filesOf(keyGroups, newFile));
         if (standalone)
         {
-            for (final StoreManifest.DataFile file : manifest.files())
-            {
-                if (!file.name().equals(dataName))
-                {
-                    final Path copy = dataDirectory.resolve(file.name());
-                    Files.copy(store.lineage.directory(file.name()).resolve(file.name()), copy,
-                        StandardCopyOption.REPLACE_EXISTING);
-                    // durable before the manifest that refers to it, like the file written above
-                    try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE))
-                    {
-                        channel.force(true);
-                    }
-                }
-            }
+            copyEarlierFiles(manifest.files(), dataName, dataDirectory);
         }
         StoreManifestFormat.write(manifest, manifestFile);
         if (!standalone)
@@ -188,7 +118,123 @@ final class SnapshotFileWriter
         {
             deltas += chain.records().length > 1 ? 1 : 0;
         }
-        return new SnapshotResult(manifestFile, manifest.files(), saved.size(), deltas, reused, dataLength);
+        return new SnapshotResult(manifestFile, manifest.files(), saved.size(), deltas, reused, newFile.length());
+    }
+
+    // The steps of write() are methods of their own, so that each is compiled on its own: write() runs
+    // once per snapshot, and as one method with nested loops it cost the JIT one whole-method compilation
+    // per loop it entered hot, hundreds of milliseconds of CPU each.
+
+    /**
+     * @return every key group's page chains, the changed pages saved to {@code out} on the way.
+     */
+    private List<StoreManifest.KeyGroupPages> writePages(final PageRecords.Writer out, final String dataName)
+        throws IOException
+    {
+        final UnsafeBuffer own = CopyPool.allocate(store.arena.pageSize());
+        final List<StoreManifest.KeyGroupPages> keyGroups = new ArrayList<>(keyGroupCount);
+        for (int i = 0; i < keyGroupCount; i++)
+        {
+            keyGroups.add(new StoreManifest.KeyGroupPages(store.firstKeyGroup + i, chainsOf(i, own, out, dataName)));
+        }
+        return keyGroups;
+    }
+
+    /**
+     * @return the chain of each entry of key group {@code index}'s directory (a page several entries
+     * share is saved once).
+     */
+    private PageRef[][] chainsOf(final int index, final UnsafeBuffer own, final PageRecords.Writer out,
+        final String dataName) throws IOException
+    {
+        final int[] directory = snapshot.captureDirectory(index);
+        final PageRef[][] chains = new PageRef[directory.length][];
+        final Map<Integer, PageRef[]> local = new HashMap<>();
+        for (int d = 0; d < directory.length; d++)
+        {
+            final int page = directory[d];
+            PageRef[] chain = local.get(page);
+            if (null == chain)
+            {
+                chain = chainOf(page, own, out, dataName);
+                local.put(page, chain);
+            }
+            chains[d] = chain;
+        }
+        return chains;
+    }
+
+    /**
+     * @return the page's chain: saved now if the snapshot needs it, else its chain in earlier files.
+     */
+    private PageRef[] chainOf(final int page, final UnsafeBuffer own, final PageRecords.Writer out,
+        final String dataName) throws IOException
+    {
+        final UnsafeBuffer copy = snapshot.capture(page, own);
+        if (null == copy)
+        {
+            final SnapshotLineage.Chain unchanged = store.lineage.chain(page);
+            if (null == unchanged)
+            {
+                throw new IllegalStateException("page " + page + " unchanged but never saved");
+            }
+            reused++;
+            return unchanged.records();
+        }
+        final SnapshotLineage.Chain next = save(page, copy, out, dataName);
+        // a background writer: give the CPU to a task thread that is waiting for one (on a machine with
+        // few cores, the job's latency and throughput are otherwise this thread's time slices); returns
+        // at once when no other thread is ready
+        Thread.yield();
+        saved.put(page, next);
+        if (copy != own)
+        {
+            store.copyPool.give(copy);
+        }
+        return next.records();
+    }
+
+    /**
+     * @return the data files the chains refer to, each once, in the order first referred to.
+     */
+    private List<StoreManifest.DataFile> filesOf(final List<StoreManifest.KeyGroupPages> keyGroups,
+        final StoreManifest.DataFile newFile)
+    {
+        final Map<String, StoreManifest.DataFile> files = new LinkedHashMap<>();
+        for (final StoreManifest.KeyGroupPages group : keyGroups)
+        {
+            for (final PageRef[] chain : group.pages())
+            {
+                for (final PageRef record : chain)
+                {
+                    files.computeIfAbsent(record.file(),
+                        name -> name.equals(newFile.name()) ? newFile : store.lineage.file(name));
+                }
+            }
+        }
+        return List.copyOf(files.values());
+    }
+
+    /**
+     * A standalone snapshot: the earlier data files it refers to are copied beside the new one.
+     */
+    private void copyEarlierFiles(final List<StoreManifest.DataFile> files, final String dataName,
+        final Path dataDirectory) throws IOException
+    {
+        for (final StoreManifest.DataFile file : files)
+        {
+            if (!file.name().equals(dataName))
+            {
+                final Path copy = dataDirectory.resolve(file.name());
+                Files.copy(store.lineage.directory(file.name()).resolve(file.name()), copy,
+                    StandardCopyOption.REPLACE_EXISTING);
+                // durable before the manifest that refers to it, like the file written for it
+                try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE))
+                {
+                    channel.force(true);
+                }
+            }
+        }
     }
 
     /**

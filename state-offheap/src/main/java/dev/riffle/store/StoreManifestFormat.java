@@ -1,10 +1,12 @@
 package dev.riffle.store;
 
+import org.agrona.ExpandableArrayBuffer;
+
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -39,79 +41,141 @@ final class StoreManifestFormat
     {
     }
 
+    /**
+     * Writes the manifest to a temporary file beside {@code file}, forces it and renames it atomically.
+     * <p>
+     * This runs once per snapshot on the snapshot thread, so it is kept to small methods and an unlocked
+     * buffer: one large method with nested loops costs the JIT several compilations (one per loop it
+     * enters hot, each of the whole method) of hundreds of milliseconds of CPU, which on a machine with
+     * few cores the task threads pay for the first minute of a job.
+     */
     static void write(final StoreManifest manifest, final Path file) throws IOException
     {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes))
+        final ManifestOutput out = new ManifestOutput();
+        try (DataOutputStream data = new DataOutputStream(out))
         {
-            out.writeInt(MAGIC);
-            out.writeInt(VERSION);
-            out.writeLong(manifest.snapshotId());
-            out.writeLong(manifest.epoch());
-            out.writeInt(manifest.pageSize());
-            out.writeInt(manifest.firstKeyGroup());
-            out.writeInt(manifest.lastKeyGroup());
-            out.writeInt(manifest.stateNames().size());
-            for (final String name : manifest.stateNames())
-            {
-                out.writeUTF(name);
-            }
-            final Map<String, Integer> fileIndex = new HashMap<>();
-            out.writeInt(manifest.files().size());
-            for (final StoreManifest.DataFile data : manifest.files())
-            {
-                fileIndex.put(data.name(), fileIndex.size());
-                out.writeUTF(data.name());
-                out.writeLong(data.length());
-                out.writeLong(data.crc());
-            }
-            out.writeInt(manifest.keyGroups().size());
+            writeHeader(data, manifest);
+            final Map<String, Integer> fileIndex = writeFiles(data, manifest.files());
+            data.writeInt(manifest.keyGroups().size());
             for (final StoreManifest.KeyGroupPages group : manifest.keyGroups())
             {
-                out.writeInt(group.keyGroup());
-                final PageRef[][] pages = group.pages();
-                final Map<PageRef[], Integer> chainIndex = new IdentityHashMap<>();
-                final List<PageRef[]> chains = new ArrayList<>();
-                for (final PageRef[] chain : pages)
-                {
-                    if (null == chainIndex.putIfAbsent(chain, chains.size()))
-                    {
-                        chains.add(chain);
-                    }
-                }
-                out.writeInt(chains.size());
-                for (final PageRef[] chain : chains)
-                {
-                    out.writeInt(chain.length);
-                    for (final PageRef ref : chain)
-                    {
-                        out.writeInt(fileIndex.get(ref.file()));
-                        out.writeLong(ref.offset());
-                    }
-                }
-                out.writeInt(pages.length);
-                for (final PageRef[] chain : pages)
-                {
-                    out.writeInt(chainIndex.get(chain));
-                }
+                writeKeyGroup(data, group, fileIndex);
             }
         }
-        final byte[] body = bytes.toByteArray();
         final CRC32C crc = new CRC32C();
-        crc.update(body);
+        crc.update(out.buffer.byteArray(), 0, out.length);
         final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING))
         {
-            final ByteBuffer buffer = ByteBuffer.allocate(body.length + Long.BYTES).put(body).putLong(crc.getValue());
-            buffer.flip();
-            while (buffer.hasRemaining())
+            final ByteBuffer[] buffers = {
+                ByteBuffer.wrap(out.buffer.byteArray(), 0, out.length),
+                ByteBuffer.allocate(Long.BYTES).putLong(0, crc.getValue())};
+            while (buffers[1].hasRemaining())
             {
-                channel.write(buffer);
+                channel.write(buffers);
             }
             channel.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void writeHeader(final DataOutputStream out, final StoreManifest manifest) throws IOException
+    {
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeLong(manifest.snapshotId());
+        out.writeLong(manifest.epoch());
+        out.writeInt(manifest.pageSize());
+        out.writeInt(manifest.firstKeyGroup());
+        out.writeInt(manifest.lastKeyGroup());
+        out.writeInt(manifest.stateNames().size());
+        for (final String name : manifest.stateNames())
+        {
+            out.writeUTF(name);
+        }
+    }
+
+    /**
+     * @return each file's index in the table, by name.
+     */
+    private static Map<String, Integer> writeFiles(final DataOutputStream out, final List<StoreManifest.DataFile> files)
+        throws IOException
+    {
+        final Map<String, Integer> fileIndex = new HashMap<>();
+        out.writeInt(files.size());
+        for (final StoreManifest.DataFile data : files)
+        {
+            fileIndex.put(data.name(), fileIndex.size());
+            out.writeUTF(data.name());
+            out.writeLong(data.length());
+            out.writeLong(data.crc());
+        }
+        return fileIndex;
+    }
+
+    /**
+     * A key group: its distinct page chains (pages of a directory may share one), then its directory as
+     * chain indices.
+     */
+    private static void writeKeyGroup(final DataOutputStream out, final StoreManifest.KeyGroupPages group,
+        final Map<String, Integer> fileIndex) throws IOException
+    {
+        out.writeInt(group.keyGroup());
+        final PageRef[][] pages = group.pages();
+        final Map<PageRef[], Integer> chainIndex = new IdentityHashMap<>();
+        final List<PageRef[]> chains = new ArrayList<>();
+        for (final PageRef[] chain : pages)
+        {
+            if (null == chainIndex.putIfAbsent(chain, chains.size()))
+            {
+                chains.add(chain);
+            }
+        }
+        out.writeInt(chains.size());
+        for (final PageRef[] chain : chains)
+        {
+            writeChain(out, chain, fileIndex);
+        }
+        out.writeInt(pages.length);
+        for (final PageRef[] chain : pages)
+        {
+            out.writeInt(chainIndex.get(chain));
+        }
+    }
+
+    private static void writeChain(final DataOutputStream out, final PageRef[] chain,
+        final Map<String, Integer> fileIndex) throws IOException
+    {
+        out.writeInt(chain.length);
+        for (final PageRef ref : chain)
+        {
+            out.writeInt(fileIndex.get(ref.file()));
+            out.writeLong(ref.offset());
+        }
+    }
+
+    /**
+     * The manifest's bytes as they are encoded: an expandable buffer appended to without the lock that
+     * {@link java.io.ByteArrayOutputStream} takes for every byte. Single-threaded.
+     */
+    private static final class ManifestOutput extends OutputStream
+    {
+        private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(4096);
+        private int length;
+
+        @Override
+        public void write(final int b)
+        {
+            buffer.putByte(length++, (byte)b);
+        }
+
+        @Override
+        public void write(final byte[] bytes, final int offset, final int count)
+        {
+            buffer.putBytes(length, bytes, offset, count);
+            length += count;
+        }
     }
 
     static StoreManifest read(final Path file) throws CorruptSnapshotException
