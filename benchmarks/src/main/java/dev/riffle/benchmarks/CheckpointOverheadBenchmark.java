@@ -4,6 +4,7 @@ import dev.riffle.api.RiffleConfig;
 import dev.riffle.api.StateBackendType;
 import dev.riffle.api.StreamEnvironment;
 import dev.riffle.api.checkpoint.StartPoint;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -77,6 +78,13 @@ public class CheckpointOverheadBenchmark
     @Param({"1024"})
     public int channelCapacity;
 
+    /**
+     * Longest park of the task threads' backoff idle strategy, in microseconds (the engine's default:
+     * 1,000): how long a task may sleep on after its input resumes.
+     */
+    @Param({"1000"})
+    public int maxParkMicros;
+
     private Object[] keys;
     private Path directory;
 
@@ -112,7 +120,8 @@ public class CheckpointOverheadBenchmark
     {
         final Object[] keys = this.keys;
         final RiffleConfig config = new RiffleConfig().stateBackend(StateBackendType.valueOf(backend))
-            .channelCapacity(channelCapacity);
+            .channelCapacity(channelCapacity)
+            .idleStrategy(() -> new BackoffIdleStrategy(10, 20, 1_000, maxParkMicros * 1_000L));
         if (checkpointIntervalMs > 0)
         {
             // fresh: every invocation is a new job, and must not resume the previous one's counts
