@@ -9,8 +9,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,6 +49,12 @@ public final class CheckpointStorage
     private final Path root;
     private final String jobName;
     private final int retained;
+    /**
+     * The {@code shared/} files each retained checkpoint refers to, by checkpoint id: taken from the
+     * metadata when this storage completes a checkpoint, read from disk once for one it finds there (an
+     * earlier run's), forgotten when the checkpoint is no longer retained. Coordinator thread only.
+     */
+    private final Map<Long, Set<String>> sharedReferences = new HashMap<>();
 
     /**
      * @param checkpointDirectory the configured checkpoint directory.
@@ -106,6 +116,7 @@ public final class CheckpointStorage
         CheckpointFiles.forceDirectory(directory.toAbsolutePath().getParent());
         if (!metadata.savepoint())
         {
+            sharedReferences.put(metadata.checkpointId(), sharedFiles(metadata.files()));
             prune(metadata.checkpointId());
         }
     }
@@ -211,7 +222,8 @@ public final class CheckpointStorage
         ids.sort((a, b) -> Long.compare(b, a));
         int kept = 0;
         long oldestRetained = justCompleted;
-        final java.util.Set<String> referenced = new java.util.HashSet<>();
+        final Set<String> referenced = new HashSet<>();
+        final Set<Long> retainedIds = new HashSet<>();
         for (final long id : ids)
         {
             final Path directory = root.resolve("chk-" + id);
@@ -220,13 +232,15 @@ public final class CheckpointStorage
             {
                 kept++;
                 oldestRetained = Math.min(oldestRetained, id);
-                collectSharedReferences(directory, referenced);
+                retainedIds.add(id);
+                referenced.addAll(sharedReferences.computeIfAbsent(id, ignored -> readSharedReferences(directory)));
             }
             else if (id < justCompleted)
             {
                 abort(directory);
             }
         }
+        sharedReferences.keySet().retainAll(retainedIds);
         pruneShared(oldestRetained, referenced);
     }
 
@@ -236,7 +250,7 @@ public final class CheckpointStorage
      * is older than the oldest retained checkpoint: a newer one may belong to a checkpoint that was
      * aborted after its store snapshot completed, whose pages later checkpoints may still refer to.
      */
-    private void pruneShared(final long oldestRetained, final java.util.Set<String> referenced) throws IOException
+    private void pruneShared(final long oldestRetained, final Set<String> referenced) throws IOException
     {
         final Path shared = root.resolve(SHARED);
         if (!Files.isDirectory(shared))
@@ -257,22 +271,33 @@ public final class CheckpointStorage
         }
     }
 
-    private static void collectSharedReferences(final Path directory, final java.util.Set<String> referenced)
+    private static Set<String> readSharedReferences(final Path directory)
     {
         try
         {
-            for (final FileRef file : MetadataFormat.read(directory.resolve(METADATA)).files())
-            {
-                if (file.path().startsWith("../" + SHARED + '/'))
-                {
-                    referenced.add(file.path().substring(SHARED.length() + 4));
-                }
-            }
+            return sharedFiles(MetadataFormat.read(directory.resolve(METADATA)).files());
         }
         catch (final CorruptCheckpointException ex)
         {
             LOGGER.log(System.Logger.Level.WARNING, "cannot read " + directory + " while pruning: " + ex.getMessage());
+            return Set.of();
         }
+    }
+
+    /**
+     * @return the names, in {@code shared/}, of the files among {@code files} that live there.
+     */
+    private static Set<String> sharedFiles(final List<FileRef> files)
+    {
+        final Set<String> names = new HashSet<>();
+        for (final FileRef file : files)
+        {
+            if (file.path().startsWith("../" + SHARED + '/'))
+            {
+                names.add(file.path().substring(SHARED.length() + 4));
+            }
+        }
+        return names;
     }
 
     private List<Long> checkpointIds() throws IOException

@@ -118,6 +118,77 @@ class CheckpointStorageTest
         assertTrue(foreign.getMessage().contains("belongs to job 'other'"), foreign.getMessage());
     }
 
+    @Test
+    void aSharedFileIsDeletedOnceNoRetainedCheckpointRefersToItAndItIsOlderThanTheOldestRetained()
+        throws Exception
+    {
+        final CheckpointStorage storage = new CheckpointStorage(dir, "job", 2);
+        final Path shared = storage.root().resolve("shared");
+        completeIncremental(storage, 1, "op-c1.pages");
+        completeIncremental(storage, 2, "op-c1.pages", "op-c2.pages");
+        // a file of an aborted checkpoint 3 that nothing refers to (yet): newer than the oldest retained
+        writeShared(storage, "op-c3.pages");
+        completeIncremental(storage, 4, "op-c2.pages", "op-c4.pages");
+        // retained: chk-4 and chk-2
+        assertTrue(Files.exists(shared.resolve("op-c1.pages")), "c1: chk-2 refers to it");
+        assertTrue(Files.exists(shared.resolve("op-c3.pages")), "c3: newer than the oldest retained (chk-2)");
+
+        completeIncremental(storage, 5, "op-c4.pages", "op-c5.pages");
+        // retained: chk-5 and chk-4
+        assertFalse(Files.exists(shared.resolve("op-c1.pages")), "c1: only chk-1 and chk-2 referred to it");
+        assertTrue(Files.exists(shared.resolve("op-c2.pages")), "c2: chk-4 refers to it");
+        assertFalse(Files.exists(shared.resolve("op-c3.pages")), "c3: now older than the oldest retained (chk-4)");
+
+        completeIncremental(storage, 6, "op-c6.pages");
+        // retained: chk-6 and chk-5
+        assertFalse(Files.exists(shared.resolve("op-c2.pages")));
+        assertTrue(Files.exists(shared.resolve("op-c4.pages")), "c4: chk-5 refers to it");
+        assertTrue(Files.exists(shared.resolve("op-c5.pages")));
+        assertTrue(Files.exists(shared.resolve("op-c6.pages")));
+    }
+
+    @Test
+    void aNewStorageOnAnEarlierRunsCheckpointsKeepsTheSharedFilesTheyReferTo() throws Exception
+    {
+        final CheckpointStorage earlier = new CheckpointStorage(dir, "job", 2);
+        completeIncremental(earlier, 1, "op-c1.pages");
+        completeIncremental(earlier, 2, "op-c1.pages", "op-c2.pages");
+
+        // the next run: what chk-2 refers to is read from its metadata on disk
+        final CheckpointStorage storage = new CheckpointStorage(dir, "job", 2);
+        completeIncremental(storage, 3, "op-c3.pages");
+        assertTrue(Files.exists(storage.root().resolve("shared").resolve("op-c1.pages")), "chk-2 refers to c1");
+        completeIncremental(storage, 4, "op-c3.pages", "op-c4.pages");
+        assertFalse(Files.exists(storage.root().resolve("shared").resolve("op-c1.pages")), "no longer retained");
+        assertTrue(Files.exists(storage.root().resolve("shared").resolve("op-c3.pages")));
+    }
+
+    /**
+     * Completes checkpoint {@code id} whose keyed state is the given files of {@code shared/} (written
+     * there if missing), as an incremental state backend's is.
+     */
+    private static void completeIncremental(final CheckpointStorage storage, final long id, final String... shared)
+        throws IOException
+    {
+        final Path directory = storage.createCheckpointDirectory(id);
+        final List<FileRef> files = new java.util.ArrayList<>();
+        for (final String name : shared)
+        {
+            final FileRef ref = writeShared(storage, name);
+            files.add(new FileRef("../shared/" + name, ref.length(), ref.crc()));
+        }
+        storage.complete(directory, new CheckpointMetadata("job", id, 1000 + id, 128, false, List.of(
+            new OperatorSubtaskState(7, "count", 0, 1, OperatorSubtaskState.NO_POSITION, List.of(),
+                new KeyedStateHandle(0, 127, "offheap-test", files)))));
+    }
+
+    private static FileRef writeShared(final CheckpointStorage storage, final String name) throws IOException
+    {
+        final Path shared = Files.createDirectories(storage.root().resolve("shared"));
+        return Files.exists(shared.resolve(name)) ? CheckpointFiles.describe(shared, name) :
+            CheckpointFiles.write(shared, name, out -> out.write(name.getBytes()));
+    }
+
     private static CheckpointMetadata complete(final CheckpointStorage storage, final long id, final String content)
         throws IOException
     {
