@@ -209,7 +209,8 @@ public final class PagedKeyedStore implements KeyedStore
         final long c = LongCells.find(slot, tag, key);
         if (c > 0)
         {
-            barrier.beforeInPlaceWrite(directory.page(index), KeyGroupDirectory.address(slot), c + LongCells.VALUE, Long.BYTES);
+            barrier.beforeInPlaceWrite(directory.page(index), KeyGroupDirectory.address(slot), c + LongCells.VALUE,
+                Long.BYTES);
             LongCells.put(c + LongCells.VALUE, value);
             ChangedLines.mark(KeyGroupDirectory.address(slot), layoutSize, c);
             return;
@@ -248,7 +249,8 @@ public final class PagedKeyedStore implements KeyedStore
         final long c = LongCells.find(slot, tag, key);
         if (c > 0)
         {
-            barrier.beforeInPlaceWrite(directory.page(index), KeyGroupDirectory.address(slot), c + LongCells.VALUE, Long.BYTES);
+            barrier.beforeInPlaceWrite(directory.page(index), KeyGroupDirectory.address(slot), c + LongCells.VALUE,
+                Long.BYTES);
             final long value = sum(LongCells.get(c + LongCells.VALUE), delta, asDouble);
             LongCells.put(c + LongCells.VALUE, value);
             ChangedLines.mark(KeyGroupDirectory.address(slot), layoutSize, c);
