@@ -13,6 +13,8 @@ import dev.riffle.api.functions.ReduceFunction;
 import dev.riffle.api.graph.OneInputTransformation;
 import dev.riffle.api.graph.OperatorKind;
 import dev.riffle.api.graph.PartitionTransformation;
+import dev.riffle.api.state.serialization.Serializers;
+import dev.riffle.api.state.serialization.UnsupportedTypeException;
 
 import java.util.Objects;
 
@@ -88,6 +90,23 @@ public final class KeyedStream<K, T>
     }
 
     /**
+     * A rolling reduce whose running value is kept in keyed state with {@code type}'s serializer: a
+     * primitive box, String, byte[], an enum or a record of those ({@link Serializers#forType}) is
+     * then kept in its compact form off the heap, where {@link #reduce(ReduceFunction)} keeps a
+     * Java-serialized object. Declaring or changing the type changes how the state is encoded: a
+     * checkpoint or savepoint of the job without it cannot be restored with it, and the other way round.
+     *
+     * @param reducer combines the previous result with the new record.
+     * @param type    the records' type.
+     * @return the stream of running results.
+     * @throws IllegalArgumentException now, when the job is built, if the type has no built-in serializer.
+     */
+    public DataStream<T> reduce(final ReduceFunction<T> reducer, final Class<T> type)
+    {
+        return keyedWithState("Reduce", OperatorKind.REDUCE, reducer, type);
+    }
+
+    /**
      * A rolling aggregation: for each record, emits the aggregate of all records of its key so far.
      *
      * @param aggregate the aggregation.
@@ -98,6 +117,23 @@ public final class KeyedStream<K, T>
     public <ACC, R> DataStream<R> aggregate(final AggregateFunction<T, ACC, R> aggregate)
     {
         return keyed("Aggregate", OperatorKind.AGGREGATE, aggregate);
+    }
+
+    /**
+     * A rolling aggregation whose accumulator is kept in keyed state with {@code accumulatorType}'s
+     * serializer, as {@link #reduce(ReduceFunction, Class)} keeps its running value.
+     *
+     * @param aggregate       the aggregation.
+     * @param accumulatorType the accumulator's type.
+     * @param <ACC>           accumulator type.
+     * @param <R>             result type.
+     * @return the stream of running results.
+     * @throws IllegalArgumentException now, when the job is built, if the type has no built-in serializer.
+     */
+    public <ACC, R> DataStream<R> aggregate(final AggregateFunction<T, ACC, R> aggregate,
+        final Class<ACC> accumulatorType)
+    {
+        return keyedWithState("Aggregate", OperatorKind.AGGREGATE, aggregate, accumulatorType);
     }
 
     /**
@@ -126,6 +162,27 @@ public final class KeyedStream<K, T>
     public DataStream<KeyedValue<K, Long>> count()
     {
         return keyed("Count", OperatorKind.KEYED_PROCESS, new RunningLongSum<K, T>(value -> 1L));
+    }
+
+    private <R> DataStream<R> keyedWithState(final String name, final OperatorKind kind, final Function function,
+        final Class<?> stateType)
+    {
+        environment.checkNotExecuted();
+        Objects.requireNonNull(function, () -> name + " function after keyBy is null");
+        Objects.requireNonNull(stateType, () -> name + " state type is null");
+        try
+        {
+            Serializers.forType(stateType);
+        }
+        catch (final UnsupportedTypeException ex)
+        {
+            throw new IllegalArgumentException(name + " after keyBy keeps a " + stateType.getName() +
+                " in keyed state, which has no built-in serializer: " + ex.getMessage() +
+                "; leave the type out to keep it as a Java-serialized object", ex);
+        }
+        final OneInputTransformation<T, R> node = environment.add(
+            new OneInputTransformation<>(environment.nextId(), name, partition, kind, function, keySelector, stateType));
+        return new DataStream<>(environment, node);
     }
 
     private <R> DataStream<R> keyed(final String name, final OperatorKind kind, final Function function)

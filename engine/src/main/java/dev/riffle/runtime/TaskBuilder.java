@@ -418,8 +418,8 @@ final class TaskBuilder
             case PROCESS -> new ProcessOperator(identity, recordsIn, (ProcessFunction)function, recordContext);
             case KEYED_PROCESS ->
                 new KeyedProcessOperator(identity, recordsIn, (KeyedProcessFunction)function, recordContext, keyedState);
-            case REDUCE -> new ReduceOperator(identity, recordsIn, (ReduceFunction)function);
-            case AGGREGATE -> new AggregateOperator(identity, recordsIn, (AggregateFunction)function);
+            case REDUCE -> new ReduceOperator(identity, recordsIn, (ReduceFunction)function, t.stateType());
+            case AGGREGATE -> new AggregateOperator(identity, recordsIn, (AggregateFunction)function, t.stateType());
         };
     }
 }

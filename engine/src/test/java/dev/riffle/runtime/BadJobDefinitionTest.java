@@ -34,6 +34,14 @@ class BadJobDefinitionTest
     }
 
     @Test
+    void aDeclaredStateTypeWithoutABuiltInSerializerIsRejectedWhenTheJobIsBuilt()
+    {
+        assertMessage(IllegalArgumentException.class,
+            () -> numbers.keyBy(i -> i).reduce((a, b) -> a, (Class)Thread.class), "java.lang.Thread");
+        assertMessage(NullPointerException.class, () -> numbers.keyBy(i -> i).reduce((a, b) -> a, null), "state type");
+    }
+
+    @Test
     void nullKeySelectorIsRejectedAtOnce()
     {
         assertMessage(NullPointerException.class, () -> numbers.keyBy(null), "key selector");

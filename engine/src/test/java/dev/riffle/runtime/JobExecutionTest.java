@@ -164,6 +164,26 @@ class JobExecutionTest
             averages.results().stream().sorted().collect(Collectors.toList()));
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(dev.riffle.api.StateBackendType.class)
+    void reduceAndAggregateWithADeclaredStateTypeKeepTheirStateWithThatTypesSerializer(
+        final dev.riffle.api.StateBackendType backend) throws Exception
+    {
+        final StreamEnvironment env = StreamEnvironment.create(new RiffleConfig().stateBackend(backend));
+        final CollectSink<Long> reduced = new CollectSink<>();
+        final CollectSink<Double> averages = new CollectSink<>();
+        final DataStream<Long> numbers = env.fromElements(1L, 2L, 3L, 4L, 5L, 6L);
+        numbers.keyBy(n -> n % 2).reduce(Long::sum, Long.class).sinkTo(reduced);
+        // a record that is not Serializable: kept as an Object off the heap, it would fail
+        numbers.keyBy(n -> n % 2).aggregate(new RecordAverage(), SumAndCount.class).sinkTo(averages);
+
+        Jobs.run(env, "typed-rolling");
+
+        assertEquals(List.of(1L, 2L, 4L, 6L, 9L, 12L), reduced.results().stream().sorted().collect(Collectors.toList()));
+        assertEquals(List.of(1.0, 2.0, 2.0, 3.0, 3.0, 4.0),
+            averages.results().stream().sorted().collect(Collectors.toList()));
+    }
+
     @Test
     void unionMergesStreamsOfDifferentParallelism() throws Exception
     {
@@ -448,6 +468,37 @@ class JobExecutionTest
             final int next = count.value() + 1;
             count.update(next);
             return key + ',' + next;
+        }
+    }
+
+    record SumAndCount(long sum, long count)
+    {
+    }
+
+    static final class RecordAverage implements dev.riffle.api.functions.AggregateFunction<Long, SumAndCount, Double>
+    {
+        @Override
+        public SumAndCount createAccumulator()
+        {
+            return new SumAndCount(0, 0);
+        }
+
+        @Override
+        public SumAndCount add(final Long value, final SumAndCount acc)
+        {
+            return new SumAndCount(acc.sum() + value, acc.count() + 1);
+        }
+
+        @Override
+        public Double getResult(final SumAndCount acc)
+        {
+            return acc.sum() / (double)acc.count();
+        }
+
+        @Override
+        public SumAndCount merge(final SumAndCount a, final SumAndCount b)
+        {
+            return new SumAndCount(a.sum() + b.sum(), a.count() + b.count());
         }
     }
 

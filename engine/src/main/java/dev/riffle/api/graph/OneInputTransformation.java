@@ -17,8 +17,12 @@ public final class OneInputTransformation<IN, OUT> extends Transformation<OUT>
     private final OperatorKind kind;
     private final Function function;
     private final KeySelector<IN, ?> keySelector;
+    private final Class<?> stateType;
 
     /**
+     * A node whose keyed state, if it keeps one for the user (reduce, aggregate), is of an unknown type:
+     * kept as {@code Object}, serialized by Java serialization off the heap.
+     *
      * @param id          node id.
      * @param name        node name.
      * @param input       upstream node.
@@ -38,11 +42,53 @@ public final class OneInputTransformation<IN, OUT> extends Transformation<OUT>
         this.kind = Objects.requireNonNull(kind, "kind");
         this.function = Objects.requireNonNull(function, () -> "function of " + name);
         this.keySelector = keySelector;
+        this.stateType = Object.class;
         if (null == keySelector && (kind == OperatorKind.KEYED_PROCESS || kind == OperatorKind.REDUCE ||
             kind == OperatorKind.AGGREGATE))
         {
             throw new IllegalArgumentException(kind + " requires a keyed input: " + name);
         }
+    }
+
+    /**
+     * A reduce or aggregate node whose running value (reduce) or accumulator (aggregate) has a declared
+     * type, so that it is kept with that type's serializer rather than as a Java-serialized object.
+     *
+     * @param id          node id.
+     * @param name        node name.
+     * @param input       upstream node.
+     * @param kind        {@link OperatorKind#REDUCE} or {@link OperatorKind#AGGREGATE}.
+     * @param function    the user function, matching {@code kind}.
+     * @param keySelector the key selector of the keyed input.
+     * @param stateType   the type of the value kept in keyed state.
+     */
+    public OneInputTransformation(
+        final int id,
+        final String name,
+        final Transformation<IN> input,
+        final OperatorKind kind,
+        final Function function,
+        final KeySelector<IN, ?> keySelector,
+        final Class<?> stateType)
+    {
+        super(id, name, List.of(input));
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.function = Objects.requireNonNull(function, () -> "function of " + name);
+        this.keySelector = Objects.requireNonNull(keySelector, () -> kind + " requires a keyed input: " + name);
+        this.stateType = Objects.requireNonNull(stateType, () -> "state type of " + name);
+        if (kind != OperatorKind.REDUCE && kind != OperatorKind.AGGREGATE)
+        {
+            throw new IllegalArgumentException(kind + " keeps no state of a declared type: " + name);
+        }
+    }
+
+    /**
+     * @return the type of the value a reduce or aggregate node keeps in keyed state; {@code Object}
+     * when not declared.
+     */
+    public Class<?> stateType()
+    {
+        return stateType;
     }
 
     /**

@@ -14,20 +14,28 @@ public final class AggregateOperator<IN, ACC, OUT> extends StreamOperator<IN, OU
     static final String STATE_NAME = "riffle.aggregate";
 
     private final AggregateFunction<IN, ACC, OUT> function;
+    private final Class<?> stateType;
     private ValueState<Object> accumulator;
 
+    /**
+     * @param stateType the accumulator's type as declared ({@code KeyedStream.aggregate(aggregate, type)}),
+     *                  or {@code Object} when it was not: how the accumulator is kept in keyed state.
+     */
     public AggregateOperator(
-        final OperatorIdentity identity, final AtomicCounter recordsIn, final AggregateFunction<IN, ACC, OUT> function)
+        final OperatorIdentity identity, final AtomicCounter recordsIn, final AggregateFunction<IN, ACC, OUT> function,
+        final Class<?> stateType)
     {
         super(identity, recordsIn);
         this.function = function;
+        this.stateType = stateType;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void open(final StreamRuntimeContext context) throws Exception
     {
         super.open(context);
-        accumulator = context.getState(new ValueStateDescriptor<>(STATE_NAME, Object.class));
+        accumulator = context.getState(new ValueStateDescriptor<>(STATE_NAME, (Class<Object>)stateType));
     }
 
     @Override

@@ -14,19 +14,27 @@ public final class ReduceOperator<T> extends StreamOperator<T, T>
     static final String STATE_NAME = "riffle.reduce";
 
     private final ReduceFunction<T> function;
+    private final Class<?> stateType;
     private ValueState<Object> reduced;
 
-    public ReduceOperator(final OperatorIdentity identity, final AtomicCounter recordsIn, final ReduceFunction<T> function)
+    /**
+     * @param stateType the records' type as declared ({@code KeyedStream.reduce(reducer, type)}), or
+     *                  {@code Object} when it was not: how the running value is kept in keyed state.
+     */
+    public ReduceOperator(final OperatorIdentity identity, final AtomicCounter recordsIn, final ReduceFunction<T> function,
+        final Class<?> stateType)
     {
         super(identity, recordsIn);
         this.function = function;
+        this.stateType = stateType;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void open(final StreamRuntimeContext context) throws Exception
     {
         super.open(context);
-        reduced = context.getState(new ValueStateDescriptor<>(STATE_NAME, Object.class));
+        reduced = context.getState(new ValueStateDescriptor<>(STATE_NAME, (Class<Object>)stateType));
     }
 
     @Override
