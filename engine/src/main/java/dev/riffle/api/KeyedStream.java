@@ -181,7 +181,8 @@ public final class KeyedStream<K, T>
                 "; leave the type out to keep it as a Java-serialized object", ex);
         }
         final OneInputTransformation<T, R> node = environment.add(
-            new OneInputTransformation<>(environment.nextId(), name, partition, kind, function, keySelector, stateType));
+            OneInputTransformation.<T, R>withStateType(environment.nextId(), name, partition, kind, function, keySelector,
+                stateType));
         return new DataStream<>(environment, node);
     }
 

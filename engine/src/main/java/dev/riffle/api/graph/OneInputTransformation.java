@@ -38,11 +38,23 @@ public final class OneInputTransformation<IN, OUT> extends Transformation<OUT>
         final Function function,
         final KeySelector<IN, ?> keySelector)
     {
+        this(id, name, input, kind, function, keySelector, Object.class);
+    }
+
+    private OneInputTransformation(
+        final int id,
+        final String name,
+        final Transformation<IN> input,
+        final OperatorKind kind,
+        final Function function,
+        final KeySelector<IN, ?> keySelector,
+        final Class<?> stateType)
+    {
         super(id, name, List.of(input));
         this.kind = Objects.requireNonNull(kind, "kind");
         this.function = Objects.requireNonNull(function, () -> "function of " + name);
         this.keySelector = keySelector;
-        this.stateType = Object.class;
+        this.stateType = Objects.requireNonNull(stateType, () -> "state type of " + name);
         if (null == keySelector && (kind == OperatorKind.KEYED_PROCESS || kind == OperatorKind.REDUCE ||
             kind == OperatorKind.AGGREGATE))
         {
@@ -61,8 +73,11 @@ public final class OneInputTransformation<IN, OUT> extends Transformation<OUT>
      * @param function    the user function, matching {@code kind}.
      * @param keySelector the key selector of the keyed input.
      * @param stateType   the type of the value kept in keyed state.
+     * @param <IN>        input type.
+     * @param <OUT>       output type.
+     * @return the node.
      */
-    public OneInputTransformation(
+    public static <IN, OUT> OneInputTransformation<IN, OUT> withStateType(
         final int id,
         final String name,
         final Transformation<IN> input,
@@ -71,15 +86,11 @@ public final class OneInputTransformation<IN, OUT> extends Transformation<OUT>
         final KeySelector<IN, ?> keySelector,
         final Class<?> stateType)
     {
-        super(id, name, List.of(input));
-        this.kind = Objects.requireNonNull(kind, "kind");
-        this.function = Objects.requireNonNull(function, () -> "function of " + name);
-        this.keySelector = Objects.requireNonNull(keySelector, () -> kind + " requires a keyed input: " + name);
-        this.stateType = Objects.requireNonNull(stateType, () -> "state type of " + name);
         if (kind != OperatorKind.REDUCE && kind != OperatorKind.AGGREGATE)
         {
             throw new IllegalArgumentException(kind + " keeps no state of a declared type: " + name);
         }
+        return new OneInputTransformation<>(id, name, input, kind, function, keySelector, stateType);
     }
 
     /**
