@@ -208,8 +208,8 @@ final class LineCopies
         {
             if (0 == UnsafeApi.getByte(map + line))
             {
-                UnsafeApi.copyMemory(pageAddress + ((long)line << ChangedLines.LINE_SHIFT),
-                    buffer.addressOffset() + ((long)line << ChangedLines.LINE_SHIFT), ChangedLines.LINE_SIZE);
+                copyLine(pageAddress + ((long)line << ChangedLines.LINE_SHIFT),
+                    buffer.addressOffset() + ((long)line << ChangedLines.LINE_SHIFT));
             }
         }
         buffer.putLongRelease(stateOf(pageSize), COMPLETE);
@@ -261,7 +261,7 @@ final class LineCopies
                 }
                 VarHandle.acquireFence();
             }
-            UnsafeApi.copyMemory(buffer.addressOffset() + offset, to, ChangedLines.LINE_SIZE);
+            copyLine(buffer.addressOffset() + offset, to);
         }
     }
 
