@@ -167,8 +167,7 @@ public final class KeyedStream<K, T>
     private <R> DataStream<R> keyedWithState(final String name, final OperatorKind kind, final Function function,
         final Class<?> stateType)
     {
-        environment.checkNotExecuted();
-        Objects.requireNonNull(function, () -> name + " function after keyBy is null");
+        checkKeyedFunction(name, function);
         Objects.requireNonNull(stateType, () -> name + " state type is null");
         try
         {
@@ -180,18 +179,24 @@ public final class KeyedStream<K, T>
                 " in keyed state, which has no built-in serializer: " + ex.getMessage() +
                 "; leave the type out to keep it as a Java-serialized object", ex);
         }
-        final OneInputTransformation<T, R> node = environment.add(
-            OneInputTransformation.<T, R>withStateType(environment.nextId(), name, partition, kind, function, keySelector,
-                stateType));
-        return new DataStream<>(environment, node);
+        return add(OneInputTransformation.<T, R>withStateType(environment.nextId(), name, partition, kind, function,
+            keySelector, stateType));
     }
 
     private <R> DataStream<R> keyed(final String name, final OperatorKind kind, final Function function)
     {
+        checkKeyedFunction(name, function);
+        return add(new OneInputTransformation<>(environment.nextId(), name, partition, kind, function, keySelector));
+    }
+
+    private void checkKeyedFunction(final String name, final Function function)
+    {
         environment.checkNotExecuted();
         Objects.requireNonNull(function, () -> name + " function after keyBy is null");
-        final OneInputTransformation<T, R> node = environment.add(
-            new OneInputTransformation<>(environment.nextId(), name, partition, kind, function, keySelector));
-        return new DataStream<>(environment, node);
+    }
+
+    private <R> DataStream<R> add(final OneInputTransformation<T, R> node)
+    {
+        return new DataStream<>(environment, environment.add(node));
     }
 }
