@@ -23,9 +23,9 @@ import java.util.List;
 final class ChronicleKeyedStateBackend extends StoreKeyedStateBackend
 {
     /**
-     * v2: as {@link OffHeapKeyedStateBackend#FORMAT}.
+     * v2 and v3: as {@link OffHeapKeyedStateBackend#FORMAT}'s v2 and v4.
      */
-    static final String FORMAT = "chronicle-v2";
+    static final String FORMAT = "chronicle-v3";
 
     private final Path workDirectory;
     private final ChronicleKeyedStore store;

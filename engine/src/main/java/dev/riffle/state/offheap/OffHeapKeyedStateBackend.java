@@ -23,9 +23,11 @@ final class OffHeapKeyedStateBackend extends StoreKeyedStateBackend
     /**
      * v2: {@code KeyedStream.sum} and {@code count} keep their running value in a {@code LongValueState}
      * (the store's native 8-byte long), where v1 kept a serialised {@code ValueState<Long>}: a v1
-     * checkpoint is refused rather than read with the new meaning.
+     * checkpoint is refused rather than read with the new meaning. v3: store format 5 (packed lookup
+     * slots). v4: list and map states keep one entry per element or map entry ({@link CollectionKeys})
+     * where v3 kept the key's whole collection in one entry.
      */
-    static final String FORMAT = "offheap-v3";
+    static final String FORMAT = "offheap-v4";
 
     private final Path workDirectory;
     private final StoreOptions options;

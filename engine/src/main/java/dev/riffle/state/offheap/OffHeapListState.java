@@ -2,8 +2,8 @@ package dev.riffle.state.offheap;
 
 import dev.riffle.api.state.ListState;
 import dev.riffle.api.state.TypeSerializer;
-import dev.riffle.store.KeyedStore;
 import dev.riffle.store.ValueView;
+import org.agrona.ExpandableDirectByteBuffer;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,81 +11,106 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A list per key, stored as one value ({@link CollectionCodec}).
+ * A list per key with one store entry per element ({@link CollectionKeys}): {@link #add} is an in-place
+ * increment of the count and one put whatever the list's length, and a list may hold far more than the store's
+ * largest entry. {@link #get} reads the elements one lookup each, in order. Confined to the task thread.
  */
 final class OffHeapListState<T> implements ListState<T>
 {
-    private final KeyedStore store;
-    private final int stateId;
-    private final CurrentKeyBytes key;
+    private final CollectionParts parts;
     private final TypeSerializer<T> serializer;
-    private final CollectionCodec codec;
 
-    OffHeapListState(final KeyedStore store, final int stateId, final CurrentKeyBytes key,
-        final TypeSerializer<T> serializer, final CollectionCodec codec)
+    OffHeapListState(final CollectionParts parts, final TypeSerializer<T> serializer)
     {
-        this.store = store;
-        this.stateId = stateId;
-        this.key = key;
+        this.parts = parts;
         this.serializer = serializer;
-        this.codec = codec;
     }
 
     @Override
     public void add(final T value)
     {
         Objects.requireNonNull(value, "list state element");
-        final List<T> list = read();
-        list.add(value);
-        write(list);
+        parts.checkFits(Integer.BYTES, serializer.length(value));
+        final int length = encode(value);
+        parts.putOrdinal(parts.addToCount(1) - 1, length);
     }
 
     @Override
     public void addAll(final List<T> values)
     {
-        values.forEach(v -> Objects.requireNonNull(v, "list state element"));
+        checkElements(values);
         if (values.isEmpty())
         {
             return;
         }
-        final List<T> list = read();
-        list.addAll(values);
-        write(list);
+        int ordinal = parts.addToCount(values.size()) - values.size();
+        for (final T value : values)
+        {
+            parts.putOrdinal(ordinal++, encode(value));
+        }
     }
 
     @Override
     public void update(final List<T> values)
     {
-        values.forEach(v -> Objects.requireNonNull(v, "list state element"));
-        if (values.isEmpty())
+        checkElements(values);
+        final int count = parts.count();
+        int i = 0;
+        for (final T value : values)
         {
-            clear();
-            return;
+            parts.putOrdinal(i++, encode(value));
         }
-        write(new ArrayList<>(values));
+        for (int stale = i; stale < count; stale++)
+        {
+            parts.removeOrdinal(stale);
+        }
+        parts.count(i);
     }
 
     @Override
     public Iterable<T> get()
     {
-        return Collections.unmodifiableList(read());
+        final int count = parts.count();
+        final List<T> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            final ValueView view = parts.ordinal(i, count);
+            list.add(serializer.read(view.buffer(), view.offset(), view.length()));
+        }
+        return Collections.unmodifiableList(list);
     }
 
     @Override
     public void clear()
     {
-        store.remove(key.keyGroup(), stateId, key.bytes(), 0, key.length());
+        final int count = parts.count();
+        for (int i = 0; i < count; i++)
+        {
+            parts.removeOrdinal(i);
+        }
+        parts.count(0);
     }
 
-    private List<T> read()
+    /**
+     * Refuses a null or oversized element before any is written, so that a refused call changes nothing.
+     * An element that passes can fail to be written only by a failure of the store itself, which fails the
+     * task; the job's restart then restores its state from a checkpoint.
+     */
+    private void checkElements(final List<T> values)
     {
-        final ValueView view = store.get(key.keyGroup(), stateId, key.bytes(), 0, key.length());
-        return null == view ? new ArrayList<>() : codec.decodeList(view.buffer(), view.offset(), serializer);
+        for (final T value : values)
+        {
+            Objects.requireNonNull(value, "list state element");
+            parts.checkFits(Integer.BYTES, serializer.length(value));
+        }
     }
 
-    private void write(final List<T> list)
+    private int encode(final T value)
     {
-        final int length = codec.encodeList(list, serializer);
-        store.put(key.keyGroup(), stateId, key.bytes(), 0, key.length(), codec.buffer(), 0, length);
+        final int length = serializer.length(value);
+        final ExpandableDirectByteBuffer buffer = parts.value();
+        buffer.checkLimit(length);
+        serializer.write(value, buffer, 0);
+        return length;
     }
 }

@@ -20,9 +20,11 @@ import dev.riffle.state.KeyGroupRange;
 import dev.riffle.state.KeyedStateBackend;
 import dev.riffle.state.snapshot.KeyedStateHandle;
 import dev.riffle.store.KeyedStore;
+import org.agrona.ExpandableDirectByteBuffer;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Keyed state kept as serialized entries in a {@link KeyedStore}: the state types, the current key
@@ -37,7 +39,8 @@ abstract class StoreKeyedStateBackend implements KeyedStateBackend
     protected final String operatorName;
     private final String storeDescription;
     private final CurrentKeyBytes currentKey = new CurrentKeyBytes();
-    private final CollectionCodec collectionCodec = new CollectionCodec();
+    private final CollectionKeys collectionKeys = new CollectionKeys(currentKey);
+    private final ExpandableDirectByteBuffer collectionValue = new ExpandableDirectByteBuffer(64);
 
     /**
      * @param keyGroups        the instance's key groups.
@@ -99,17 +102,21 @@ abstract class StoreKeyedStateBackend implements KeyedStateBackend
     @Override
     public <T> ListState<T> listState(final ListStateDescriptor<T> descriptor)
     {
-        final KeyedStore store = store();
-        return new OffHeapListState<>(store, store.registerState(descriptor.name()), currentKey,
-            serializer(descriptor, descriptor.type()), collectionCodec);
+        return new OffHeapListState<>(collectionParts(descriptor), serializer(descriptor, descriptor.type()));
     }
 
     @Override
     public <UK, UV> MapState<UK, UV> mapState(final MapStateDescriptor<UK, UV> descriptor)
     {
-        final KeyedStore store = store();
-        return new OffHeapMapState<>(store, store.registerState(descriptor.name()), currentKey,
-            serializer(descriptor, descriptor.keyType()), serializer(descriptor, descriptor.type()), collectionCodec);
+        if (descriptor.keyType() == Object.class)
+        {
+            throw new IllegalStateException("state '" + descriptor.name() + "' of operator '" + operatorName +
+                "' cannot be kept " + storeDescription + ": its user keys are declared as Object, and Java " +
+                "serialization does not promise equal bytes for equal keys (user keys are looked up by their " +
+                "bytes); declare the user key type");
+        }
+        return new OffHeapMapState<>(collectionParts(descriptor), serializer(descriptor, descriptor.keyType()),
+            serializer(descriptor, descriptor.type()));
     }
 
     @Override
@@ -146,6 +153,14 @@ abstract class StoreKeyedStateBackend implements KeyedStateBackend
             }
         }
         return handles.stream().filter(h -> h.intersects(keyGroups.start(), keyGroups.end())).toList();
+    }
+
+    private CollectionParts collectionParts(final StateDescriptor<?> descriptor)
+    {
+        final KeyedStore store = store();
+        return new CollectionParts(store, store.registerState(descriptor.name()),
+            descriptor.kind().toString().toLowerCase(Locale.ROOT) + " state '" + descriptor.name() +
+            "' of operator '" + operatorName + "'", currentKey, collectionKeys, collectionValue);
     }
 
     private <T> OffHeapValueState<T> value(final StateDescriptor<?> descriptor, final Class<T> type, final T defaultValue)

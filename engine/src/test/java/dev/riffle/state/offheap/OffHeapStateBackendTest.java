@@ -1,5 +1,9 @@
 package dev.riffle.state.offheap;
 
+import dev.riffle.api.state.ListState;
+import dev.riffle.api.state.ListStateDescriptor;
+import dev.riffle.api.state.MapState;
+import dev.riffle.api.state.MapStateDescriptor;
 import dev.riffle.api.state.ValueState;
 import dev.riffle.api.state.ValueStateDescriptor;
 import dev.riffle.state.KeyGroupRange;
@@ -7,6 +11,7 @@ import dev.riffle.state.KeyedStateBackend;
 import dev.riffle.state.KeyedStateBackendContract;
 import dev.riffle.state.StateBackend;
 import dev.riffle.state.snapshot.KeyedStateHandle;
+import dev.riffle.store.KeyedStore;
 import dev.riffle.store.StoreOptions;
 import org.junit.jupiter.api.Test;
 
@@ -69,5 +74,43 @@ class OffHeapStateBackendTest extends KeyedStateBackendContract
         state.update(new Position("USDJPY", -5, 151.2));
         key(backend, "acct-1");
         assertEquals(new Position("EURUSD", 1_000_000, 1.0831), state.value());
+    }
+
+    @Test
+    void collectionsLeaveNoEntriesBehind()
+    {
+        final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final ListState<Long> list = backend.listState(new ListStateDescriptor<>("list", Long.class));
+        final MapState<Integer, Long> map = backend.mapState(new MapStateDescriptor<>("map", Integer.class, Long.class));
+        final KeyedStore store = ((StoreKeyedStateBackend)backend).store();
+        key(backend, "k");
+        for (long i = 0; i < 100; i++)
+        {
+            list.add(i);
+        }
+        list.update(java.util.List.of(1L, 2L, 3L));
+        assertEquals(3 + 1, entries(store, "list"), "three elements and the count");
+        list.clear();
+        assertEquals(0, entries(store, "list"));
+        for (int i = 0; i < 50; i++)
+        {
+            map.put(i, (long)i);
+        }
+        for (int i = 0; i < 50; i += 5)
+        {
+            map.remove(i);
+            map.put(i + 1, -1L);
+        }
+        assertEquals(40 * 2 + 1, entries(store, "map"), "an entry and an ordinal per user key, and the count");
+        map.clear();
+        assertEquals(0, entries(store, "map"));
+    }
+
+    private static int entries(final KeyedStore store, final String state)
+    {
+        final int[] count = new int[1];
+        store.forEach(store.firstKeyGroup(), store.lastKeyGroup(), store.stateNames().indexOf(state),
+            (keyGroup, stateId, key, keyOffset, keyLength, value, valueOffset, valueLength) -> count[0]++);
+        return count[0];
     }
 }

@@ -1,0 +1,287 @@
+package dev.riffle.state;
+
+import dev.riffle.api.state.ListState;
+import dev.riffle.api.state.ListStateDescriptor;
+import dev.riffle.api.state.MapState;
+import dev.riffle.api.state.MapStateDescriptor;
+import dev.riffle.state.heap.HeapStateBackend;
+import dev.riffle.state.offheap.ChronicleMapStateBackend;
+import dev.riffle.state.offheap.OffHeapStateBackend;
+import dev.riffle.state.snapshot.KeyedStateHandle;
+import dev.riffle.store.StoreOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * List and map state on every backend, beyond the basics of {@link KeyedStateBackendContract}: collections
+ * far larger than the off-heap store's largest entry (its pages are 4 KiB here, entries up to ~1 KiB), a
+ * map against a {@link HashMap} model under random puts, removals and clears, and collections across a
+ * snapshot and a restore at another parallelism.
+ */
+class CollectionStateTest
+{
+    private static final int MAX_PARALLELISM = 128;
+
+    enum Backend
+    {
+        HEAP(HeapStateBackend::new),
+        OFF_HEAP(() -> new OffHeapStateBackend(null, new StoreOptions(4096, 64))),
+        CHRONICLE(() -> new ChronicleMapStateBackend(null));
+
+        private final Supplier<StateBackend> factory;
+
+        Backend(final Supplier<StateBackend> factory)
+        {
+            this.factory = factory;
+        }
+    }
+
+    @TempDir
+    Path checkpointRoot;
+
+    private final List<StateBackend> opened = new ArrayList<>();
+
+    @AfterEach
+    void close()
+    {
+        opened.forEach(StateBackend::close);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void listsGrowPastTheLargestEntryAndShrinkByUpdate(final Backend kind)
+    {
+        final KeyedStateBackend backend = backend(kind, new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final ListState<String> list = backend.listState(new ListStateDescriptor<>("events", String.class));
+        final List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++)
+        {
+            key(backend, "big");
+            list.add("element-" + i);
+            expected.add("element-" + i);
+            key(backend, "small");
+            list.add("s" + i % 3);
+        }
+        key(backend, "big");
+        assertEquals(expected, toList(list.get()));
+        list.update(List.of("a", "b", "c"));
+        list.add("d");
+        assertEquals(List.of("a", "b", "c", "d"), toList(list.get()));
+        list.addAll(List.of("e", "f"));
+        list.update(List.of());
+        assertFalse(list.get().iterator().hasNext());
+        list.add("again");
+        assertEquals(List.of("again"), toList(list.get()));
+        key(backend, "small");
+        assertEquals(5_000, toList(list.get()).size());
+        list.clear();
+        assertFalse(list.get().iterator().hasNext());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void mapsMatchAModelUnderRandomPutsRemovalsAndClears(final Backend kind)
+    {
+        final KeyedStateBackend backend = backend(kind, new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final MapState<Integer, String> map = backend.mapState(
+            new MapStateDescriptor<>("m", Integer.class, String.class));
+        final Map<Long, Map<Integer, String>> model = new HashMap<>();
+        final Random random = new Random(42);
+        for (int op = 0; op < 30_000; op++)
+        {
+            final long key = random.nextInt(6);
+            key(backend, key);
+            final Map<Integer, String> expected = model.computeIfAbsent(key, k -> new HashMap<>());
+            final int userKey = random.nextInt(400);
+            final int choice = random.nextInt(100);
+            if (choice < 55)
+            {
+                final String value = "v" + op + "x".repeat(random.nextInt(20));
+                map.put(userKey, value);
+                expected.put(userKey, value);
+            }
+            else if (choice < 90)
+            {
+                map.remove(userKey);
+                expected.remove(userKey);
+            }
+            else if (choice < 99)
+            {
+                final Map<Integer, String> batch = Map.of(userKey, "b" + op, userKey + 400, "c" + op);
+                map.putAll(batch);
+                expected.putAll(batch);
+            }
+            else
+            {
+                map.clear();
+                expected.clear();
+            }
+            final int probe = random.nextInt(800);
+            assertEquals(expected.get(probe), map.get(probe), "op " + op);
+            assertEquals(expected.containsKey(probe), map.contains(probe), "op " + op);
+            if (op % 500 == 0)
+            {
+                assertSameMap(expected, map, "op " + op);
+            }
+        }
+        for (final Map.Entry<Long, Map<Integer, String>> e : model.entrySet())
+        {
+            key(backend, e.getKey());
+            assertSameMap(e.getValue(), map, "key " + e.getKey());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void collectionsSurviveASnapshotAndARestoreAtAnotherParallelism(final Backend kind) throws Exception
+    {
+        final Path checkpointDir = Files.createDirectories(checkpointRoot.resolve("chk-1"));
+        final List<KeyedStateHandle> handles = new ArrayList<>();
+        for (int instance = 0; instance < 2; instance++)
+        {
+            final KeyGroupRange range = KeyGroups.rangeForOperator(MAX_PARALLELISM, 2, instance);
+            final KeyedStateBackend backend = backend(kind, range);
+            final ListState<Long> list = backend.listState(new ListStateDescriptor<>("l", Long.class));
+            final MapState<String, Long> map = backend.mapState(new MapStateDescriptor<>("m", String.class, Long.class));
+            forKeysIn(backend, range, k ->
+            {
+                for (long i = 0; i <= k % 7; i++)
+                {
+                    list.add(k * 100 + i);
+                    map.put("u" + i, k + i);
+                }
+                map.remove("u0");
+            });
+            final var snapshot = backend.snapshot(1);
+            forKeysIn(backend, range, k ->
+            {
+                list.add(-1L);
+                map.put("late", -1L);
+                map.remove("u1");
+            });
+            handles.add(snapshot.write(checkpointDir, "op-7-" + instance));
+        }
+        for (int instance = 0; instance < 3; instance++)
+        {
+            final KeyGroupRange range = KeyGroups.rangeForOperator(MAX_PARALLELISM, 3, instance);
+            final KeyedStateBackend backend = backend(kind, range);
+            backend.restore(checkpointDir, handles);
+            final ListState<Long> list = backend.listState(new ListStateDescriptor<>("l", Long.class));
+            final MapState<String, Long> map = backend.mapState(new MapStateDescriptor<>("m", String.class, Long.class));
+            forKeysIn(backend, range, k ->
+            {
+                final List<Long> expectedList = new ArrayList<>();
+                final Map<String, Long> expectedMap = new HashMap<>();
+                for (long i = 0; i <= k % 7; i++)
+                {
+                    expectedList.add(k * 100 + i);
+                    expectedMap.put("u" + i, k + i);
+                }
+                expectedMap.remove("u0");
+                assertEquals(expectedList, toList(list.get()), "list of key " + k);
+                assertSameMap(expectedMap, map, "map of key " + k);
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = "OFF_HEAP")
+    void anOversizedElementIsRefusedNamingTheStateAndChangesNothing(final Backend kind)
+    {
+        final KeyedStateBackend backend = backend(kind, new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final ListState<String> list = backend.listState(new ListStateDescriptor<>("events", String.class));
+        final MapState<String, String> map = backend.mapState(new MapStateDescriptor<>("index", String.class,
+            String.class));
+        key(backend, "k");
+        list.addAll(List.of("a", "b"));
+        map.put("a", "1");
+        final String huge = "x".repeat(8192);
+        final IllegalArgumentException listError = assertThrows(IllegalArgumentException.class,
+            () -> list.addAll(List.of("c", huge)));
+        assertTrue(listError.getMessage().contains("list state 'events'"), listError.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> list.update(List.of("c", huge)));
+        assertEquals(List.of("a", "b"), toList(list.get()));
+        final IllegalArgumentException mapError = assertThrows(IllegalArgumentException.class,
+            () -> map.putAll(Map.of("b", "2", "c", huge)));
+        assertTrue(mapError.getMessage().contains("map state 'index'"), mapError.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> map.put("a", huge));
+        assertSameMap(Map.of("a", "1"), map, "after refused puts");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"OFF_HEAP", "CHRONICLE"})
+    void userKeysDeclaredAsObjectAreRefusedOffTheHeap(final Backend kind)
+    {
+        final KeyedStateBackend backend = backend(kind, new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> backend.mapState(new MapStateDescriptor<>("untyped", Object.class, Long.class)));
+        assertTrue(ex.getMessage().contains("state 'untyped'") && ex.getMessage().contains("declare the user key type"),
+            ex.getMessage());
+    }
+
+    private KeyedStateBackend backend(final Backend kind, final KeyGroupRange range)
+    {
+        final StateBackend factory = kind.factory.get();
+        opened.add(factory);
+        return factory.createKeyedStateBackend(7, "op", 0, range, MAX_PARALLELISM);
+    }
+
+    private static void key(final KeyedStateBackend backend, final Object key)
+    {
+        backend.setCurrentKey(key, KeyGroups.assignToKeyGroup(key, MAX_PARALLELISM));
+    }
+
+    private static void forKeysIn(final KeyedStateBackend backend, final KeyGroupRange range,
+        final java.util.function.LongConsumer action)
+    {
+        for (long k = 0; k < 600; k++)
+        {
+            final int keyGroup = KeyGroups.assignToKeyGroup(k, MAX_PARALLELISM);
+            if (range.contains(keyGroup))
+            {
+                backend.setCurrentKey(k, keyGroup);
+                action.accept(k);
+            }
+        }
+    }
+
+    private static <K, V> void assertSameMap(final Map<K, V> expected, final MapState<K, V> map, final String where)
+    {
+        final Map<K, V> entries = new HashMap<>();
+        map.entries().forEach(e -> assertEquals(null, entries.put(e.getKey(), e.getValue()), where + ": repeated key"));
+        assertEquals(expected, entries, where);
+        final List<K> keys = toList(map.keys());
+        assertEquals(expected.size(), keys.size(), where);
+        assertEquals(expected.keySet(), new java.util.HashSet<>(keys), where);
+        final List<V> values = toList(map.values());
+        values.sort(null);
+        final List<V> expectedValues = new ArrayList<>(expected.values());
+        expectedValues.sort(null);
+        assertEquals(expectedValues, values, where);
+        assertEquals(expected.isEmpty(), map.isEmpty(), where);
+    }
+
+    private static <T> List<T> toList(final Iterable<T> iterable)
+    {
+        final List<T> list = new ArrayList<>();
+        iterable.forEach(list::add);
+        return list;
+    }
+}
