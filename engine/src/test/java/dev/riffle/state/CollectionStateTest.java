@@ -97,6 +97,50 @@ class CollectionStateTest
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void keysOfEveryLengthKeepTheirOwnCollections(final Backend kind)
+    {
+        final KeyedStateBackend backend = backend(kind, new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final ListState<Integer> list = backend.listState(new ListStateDescriptor<>("l", Integer.class));
+        final MapState<String, Integer> map = backend.mapState(new MapStateDescriptor<>("m", String.class,
+            Integer.class));
+        for (int length = 0; length <= 300; length++)
+        {
+            key(backend, "k".repeat(length));
+            for (int i = 0; i <= length % 5 + 30; i++)
+            {
+                list.add(length * 1000 + i);
+            }
+            map.put("k".repeat(length), length);
+            map.put("x", -length);
+        }
+        for (int length = 0; length <= 300; length++)
+        {
+            key(backend, "k".repeat(length));
+            final List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i <= length % 5 + 30; i++)
+            {
+                expected.add(length * 1000 + i);
+            }
+            assertEquals(expected, toList(list.get()), "key of " + length + " bytes");
+            assertSameMap(Map.of("k".repeat(length), length, "x", -length), map, "key of " + length + " bytes");
+        }
+        for (final String base : List.of("", "k".repeat(70)))
+        {
+            // keys a and ab in one key group: their parts' keys would be the same bytes without the key's length
+            final String prefix = prefixInOneKeyGroup(base, "a", "ab");
+            key(backend, prefix + "a");
+            map.put("bc", 1);
+            key(backend, prefix + "ab");
+            map.put("c", 2);
+            key(backend, prefix + "a");
+            assertSameMap(Map.of("bc", 1), map, "key " + prefix + "a");
+            key(backend, prefix + "ab");
+            assertSameMap(Map.of("c", 2), map, "key " + prefix + "ab");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void mapsMatchAModelUnderRandomPutsRemovalsAndClears(final Backend kind)
     {
         final KeyedStateBackend backend = backend(kind, new KeyGroupRange(0, MAX_PARALLELISM - 1));
@@ -234,6 +278,22 @@ class CollectionStateTest
             () -> backend.mapState(new MapStateDescriptor<>("untyped", Object.class, Long.class)));
         assertTrue(ex.getMessage().contains("state 'untyped'") && ex.getMessage().contains("declare the user key type"),
             ex.getMessage());
+    }
+
+    /**
+     * @return {@code base} and a number such that it followed by either suffix gives keys of one key group.
+     */
+    private static String prefixInOneKeyGroup(final String base, final String suffix, final String otherSuffix)
+    {
+        for (int i = 0; ; i++)
+        {
+            final String prefix = base + i;
+            if (KeyGroups.assignToKeyGroup(prefix + suffix, MAX_PARALLELISM) ==
+                KeyGroups.assignToKeyGroup(prefix + otherSuffix, MAX_PARALLELISM))
+            {
+                return prefix;
+            }
+        }
     }
 
     private KeyedStateBackend backend(final Backend kind, final KeyGroupRange range)

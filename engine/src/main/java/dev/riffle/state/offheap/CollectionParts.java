@@ -203,7 +203,7 @@ final class CollectionParts
         if (entry > store.maxEntrySize())
         {
             throw new IllegalArgumentException(description + ": an element of " + valueLength + " bytes under a key of " +
-                currentKey.length() + " bytes makes an entry of " + entry + " bytes, above the store's limit of " +
+                currentKey.length() + " bytes makes an entry of up to " + entry + " bytes, above the store's limit of " +
                 store.maxEntrySize() + " (a larger store page size raises it)");
         }
     }
