@@ -152,6 +152,15 @@ final class PageArena implements AutoCloseable
     }
 
     /**
+     * @return a sort key that orders pages by their place in their segment, then by segment: pages taken
+     * in this order alternate between segment files.
+     */
+    long acrossSegments(final int page)
+    {
+        return (long)(page & pagesPerSegmentMask) << 32 | (page >>> pagesPerSegmentShift);
+    }
+
+    /**
      * Writes a page's content through the segment's file instead of its mapping: a restore fills many
      * pages at once, and a write(2) into the page cache costs no page fault, where storing through a new
      * shared mapping faults once per 4 KiB (the mapping sees the written bytes: one page cache). The

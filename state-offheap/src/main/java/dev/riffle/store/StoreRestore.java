@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -140,6 +141,7 @@ public final class StoreRestore
                 {
                     plan(store, source, options, directories, tasks, opened);
                 }
+                tasks.sort(Comparator.comparingLong(task -> store.arena.acrossSegments(task.page())));
                 rebuildPages(store.arena, options.pageSize(), tasks.toArray(new PageTask[0]), threads);
             }
             finally
@@ -261,7 +263,10 @@ public final class StoreRestore
     }
 
     /**
-     * Rebuilds the pages on up to {@code threads} workers and waits for them all.
+     * Rebuilds the pages on up to {@code threads} workers and waits for them all. The tasks come in
+     * {@link PageArena#acrossSegments} order, so that workers taking successive tasks fill different
+     * segment files: a write(2) holds its file's inode lock, and two workers filling one file took turns
+     * (a fifth of a 10 M-entry restore's CPU time was their spinning on that lock).
      * <p>
      * Memory ordering: {@link Thread#start()} happens-before everything the worker does, so it sees the
      * task list, the open channels and the arena's segments as planned. The page bytes themselves go
