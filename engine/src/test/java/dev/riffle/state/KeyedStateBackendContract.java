@@ -323,6 +323,55 @@ public abstract class KeyedStateBackendContract
         }
     }
 
+    /**
+     * Instances that asked for their states in different orders (as a function that first asks for a state
+     * while processing a record does, in an order that depends on its records) restore together.
+     */
+    @Test
+    void restoreAtAnotherParallelismOfInstancesThatRegisteredTheirStatesInOtherOrders() throws Exception
+    {
+        final List<KeyedStateHandle> handles = new ArrayList<>();
+        for (int instance = 0; instance < 2; instance++)
+        {
+            final KeyGroupRange range = KeyGroups.rangeForOperator(MAX_PARALLELISM, 2, instance);
+            final KeyedStateBackend backend = backend(range);
+            final LongValueState counter;
+            final ValueState<String> label;
+            if (0 == instance)
+            {
+                counter = backend.longValueState(new LongValueStateDescriptor("c"));
+                label = backend.valueState(new ValueStateDescriptor<>("label", String.class));
+            }
+            else
+            {
+                backend.valueState(new ValueStateDescriptor<>("only-here", Long.class));
+                label = backend.valueState(new ValueStateDescriptor<>("label", String.class));
+                counter = backend.longValueState(new LongValueStateDescriptor("c"));
+            }
+            for (long k = 0; k < 2000; k++)
+            {
+                final int kg = KeyGroups.assignToKeyGroup(k, MAX_PARALLELISM);
+                if (range.contains(kg))
+                {
+                    backend.setCurrentKey(k, kg);
+                    counter.add(3 * k);
+                    label.update("k" + k);
+                }
+            }
+            handles.add(backend.snapshot(1).write(checkpointDir, "op-7-" + instance));
+        }
+        final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        backend.restore(checkpointDir, handles);
+        final ValueState<String> label = backend.valueState(new ValueStateDescriptor<>("label", String.class));
+        final LongValueState counter = backend.longValueState(new LongValueStateDescriptor("c"));
+        for (long k = 0; k < 2000; k++)
+        {
+            key(backend, k);
+            assertEquals(3 * k, counter.value(), "counter of key " + k);
+            assertEquals("k" + k, label.value(), "label of key " + k);
+        }
+    }
+
     private static <T> List<T> toList(final Iterable<T> iterable)
     {
         final List<T> list = new ArrayList<>();

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * worker threads rebuild the pages, each taking the next page from a shared list, and the calling thread
  * builds the directories once they are done. Rebuilding a page is mostly the kernel's work (reading the
  * records, allocating page cache for the written page) and copies, so a second thread shortens it,
- * where allocation and directories are cheap.
+ * where allocation and directories are cheap. A source that numbers its states differently from those
+ * before it is restored alone and its entries copied in ({@link StateRenumbering}).
  */
 public final class StoreRestore
 {
@@ -133,13 +134,29 @@ public final class StoreRestore
         try
         {
             final int[][] directories = new int[store.directories.length][];
+            final boolean[] claimed = new boolean[store.directories.length];
             final List<PageTask> tasks = new ArrayList<>();
             final List<FileChannel> opened = new ArrayList<>();
+            final List<Source> renumbered = new ArrayList<>();
             try
             {
                 for (final Source source : sources)
                 {
-                    plan(store, source, options, directories, tasks, opened);
+                    final StoreManifest manifest = StoreManifestFormat.read(source.manifest());
+                    if (manifest.pageSize() != options.pageSize())
+                    {
+                        throw new IOException("snapshot " + source.manifest() + " has " + manifest.pageSize() +
+                            "-byte pages, the store " + options.pageSize());
+                    }
+                    claim(store, manifest, claimed);
+                    if (numbersAlike(store.states, manifest.stateNames()))
+                    {
+                        plan(store, source, manifest, directories, tasks, opened);
+                    }
+                    else
+                    {
+                        renumbered.add(source);
+                    }
                 }
                 tasks.sort(Comparator.comparingLong(task -> store.arena.acrossSegments(task.page())));
                 rebuildPages(store.arena, options.pageSize(), tasks.toArray(new PageTask[0]), threads);
@@ -163,6 +180,10 @@ public final class StoreRestore
                     store.directories[i].refresh(store.arena);
                 }
             }
+            for (final Source source : renumbered)
+            {
+                StateRenumbering.copy(source, store, workDirectory, options, threads);
+            }
             return store;
         }
         catch (final IOException | RuntimeException ex)
@@ -173,10 +194,62 @@ public final class StoreRestore
     }
 
     /**
-     * Checks one source, opens the data files its needed key groups refer to and allocates their target
-     * pages (a chain shared by several directory entries is one page, rebuilt once); calling thread only,
-     * as page allocation is not thread-safe.
+     * Marks the key groups of the store's range that a snapshot holds.
      *
+     * @throws IOException if another snapshot of the restore holds one of them already.
+     */
+    private static void claim(final PagedKeyedStore store, final StoreManifest manifest, final boolean[] claimed)
+        throws IOException
+    {
+        for (final StoreManifest.KeyGroupPages group : manifest.keyGroups())
+        {
+            if (group.keyGroup() >= store.firstKeyGroup && group.keyGroup() <= store.lastKeyGroup)
+            {
+                final int index = group.keyGroup() - store.firstKeyGroup;
+                if (claimed[index])
+                {
+                    throw new IOException("key group " + group.keyGroup() + " is in two snapshots");
+                }
+                claimed[index] = true;
+            }
+        }
+    }
+
+    /**
+     * Pages hold state ids, and h(k, n) is seeded by them, so a snapshot's pages can be used as they are
+     * only if it numbers its states as the snapshots planned before it do (instances of one operator that
+     * registered their states in different orders do not); it then adds the states they did not name.
+     *
+     * @param names the snapshot's state names, indexed by its ids.
+     * @return true if it numbers them alike, its new states now registered; false if not, nothing changed.
+     */
+    private static boolean numbersAlike(final StateRegistry states, final List<String> names)
+    {
+        for (int id = 0; id < names.size(); id++)
+        {
+            final Integer existing = states.id(names.get(id));
+            final String holder = states.name(id);
+            if ((null != existing && existing != id) || (null != holder && !holder.equals(names.get(id))))
+            {
+                return false;
+            }
+        }
+        for (int id = 0; id < names.size(); id++)
+        {
+            if (null == states.id(names.get(id)))
+            {
+                states.restored(names.get(id), id);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Opens the data files a source's needed key groups refer to and allocates their target pages (a chain
+     * shared by several directory entries is one page, rebuilt once); calling thread only, as page
+     * allocation is not thread-safe.
+     *
+     * @param manifest    the source's manifest, its page size and key groups checked.
      * @param directories per key group of the store, its directory's page ids once planned.
      * @param tasks       the pages to rebuild, appended to.
      * @param opened      every channel opened, appended to, for the caller to close.
@@ -184,39 +257,11 @@ public final class StoreRestore
     private static void plan(
         final PagedKeyedStore store,
         final Source source,
-        final StoreOptions options,
+        final StoreManifest manifest,
         final int[][] directories,
         final List<PageTask> tasks,
         final List<FileChannel> opened) throws IOException
     {
-        final StoreManifest manifest = StoreManifestFormat.read(source.manifest());
-        if (manifest.pageSize() != options.pageSize())
-        {
-            throw new IOException("snapshot " + source.manifest() + " has " + manifest.pageSize() +
-                "-byte pages, the store " + options.pageSize());
-        }
-        final List<String> names = manifest.stateNames();
-        // pages hold state ids, and h(k, n) is seeded by them: snapshots restored together must number
-        // their states alike, or entries of two states would merge silently
-        for (int id = 0; id < names.size(); id++)
-        {
-            final Integer existing = store.states.id(names.get(id));
-            final String holder = store.states.name(id);
-            if (null != existing && existing != id)
-            {
-                throw new IOException("snapshot " + source.manifest() + " numbers state '" + names.get(id) +
-                    "' " + id + ", another snapshot " + existing);
-            }
-            if (null != holder && !holder.equals(names.get(id)))
-            {
-                throw new IOException("snapshot " + source.manifest() + " numbers state '" + names.get(id) +
-                    "' " + id + ", another snapshot gives that number to '" + holder + "'");
-            }
-            if (null == existing)
-            {
-                store.states.restored(names.get(id), id);
-            }
-        }
         final Map<String, StoreManifest.DataFile> files = new HashMap<>();
         for (final StoreManifest.DataFile file : manifest.files())
         {
@@ -229,10 +274,6 @@ public final class StoreRestore
             if (group.keyGroup() < store.firstKeyGroup || group.keyGroup() > store.lastKeyGroup)
             {
                 continue;
-            }
-            if (null != directories[index])
-            {
-                throw new IOException("key group " + group.keyGroup() + " is in two snapshots");
             }
             final Map<PageRef[], Integer> loaded = new IdentityHashMap<>();
             final int[] directory = new int[group.pages().length];

@@ -292,6 +292,86 @@ public abstract class KeyedStoreContract
         assertThrows(IllegalArgumentException.class, () -> upper.getLong(FIRST, state, 0, 0));
     }
 
+    /**
+     * Two instances of one operator that registered their states in different orders (and each one state
+     * the other lacks), restored together at another parallelism: each entry stays with its state's name.
+     */
+    @Test
+    void snapshotsThatNumberTheirStatesDifferentlyRestoreTogether() throws Exception
+    {
+        final int middle = 7;
+        final KeyedStore lower = track(open(dir.resolve("work-order-lower"), FIRST, middle));
+        final KeyedStore upper = track(open(dir.resolve("work-order-upper"), middle + 1, LAST));
+        fillInOrder(lower, FIRST, middle, "counts", "names", "lower-only");
+        fillInOrder(upper, middle + 1, LAST, "upper-only", "names", "counts");
+        final Path snapshots = dir.resolve("snapshots-order");
+        final Path lowerManifest = lower.snapshot(1, snapshots.resolve("lower")).result().get(30, TimeUnit.SECONDS)
+            .manifest();
+        final Path upperManifest = upper.snapshot(1, snapshots.resolve("upper")).result().get(30, TimeUnit.SECONDS)
+            .manifest();
+
+        final KeyedStore both = track(restore(List.of(lowerManifest, upperManifest), dir.resolve("restored-order"),
+            FIRST, LAST));
+        assertFilled(both, FIRST, LAST, middle);
+        final KeyedStore reversed = track(restore(List.of(upperManifest, lowerManifest),
+            dir.resolve("restored-order-reversed"), FIRST, LAST));
+        assertFilled(reversed, FIRST, LAST, middle);
+        final KeyedStore straddling = track(restore(List.of(lowerManifest, upperManifest),
+            dir.resolve("restored-order-straddling"), middle - 1, middle + 2));
+        assertFilled(straddling, middle - 1, middle + 2, middle);
+    }
+
+    /**
+     * Registers three states in the given order and fills them: a long counter per key in "counts", a
+     * string-keyed byte value in "names", and a long in the store's own state (third name).
+     */
+    private static void fillInOrder(final KeyedStore store, final int first, final int last, final String... order)
+    {
+        final Map<String, Integer> ids = new HashMap<>();
+        for (final String name : order)
+        {
+            ids.put(name, store.registerState(name));
+        }
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[16]);
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[16]);
+        for (int keyGroup = first; keyGroup <= last; keyGroup++)
+        {
+            for (long k = 0; k < 300; k++)
+            {
+                store.putLong(keyGroup, ids.get("counts"), k, keyGroup * 1000L + k);
+                final int length = key.putStringWithoutLengthAscii(0, "n" + keyGroup + "-" + k);
+                final int valueLength = value.putStringWithoutLengthAscii(0, "v" + k);
+                store.put(keyGroup, ids.get("names"), key, 0, length, value, 0, valueLength);
+                store.putLong(keyGroup, ids.get(order[0].equals("counts") ? order[2] : order[0]), k, -k);
+            }
+        }
+    }
+
+    private static void assertFilled(final KeyedStore store, final int first, final int last, final int middle)
+    {
+        final int counts = store.registerState("counts");
+        final int names = store.registerState("names");
+        final int lowerOnly = store.registerState("lower-only");
+        final int upperOnly = store.registerState("upper-only");
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[16]);
+        for (int keyGroup = first; keyGroup <= last; keyGroup++)
+        {
+            for (long k = 0; k < 300; k++)
+            {
+                assertEquals(keyGroup * 1000L + k, store.getLong(keyGroup, counts, k, Long.MIN_VALUE),
+                    "count " + k + " of key group " + keyGroup);
+                final int length = key.putStringWithoutLengthAscii(0, "n" + keyGroup + "-" + k);
+                final ValueView view = store.get(keyGroup, names, key, 0, length);
+                assertNotNull(view, "name " + k + " of key group " + keyGroup);
+                assertEquals("v" + k, view.buffer().getStringWithoutLengthAscii(view.offset(), view.length()));
+                assertEquals(keyGroup <= middle ? -k : Long.MIN_VALUE,
+                    store.getLong(keyGroup, lowerOnly, k, Long.MIN_VALUE), "lower-only " + k + " of " + keyGroup);
+                assertEquals(keyGroup > middle ? -k : Long.MIN_VALUE,
+                    store.getLong(keyGroup, upperOnly, k, Long.MIN_VALUE), "upper-only " + k + " of " + keyGroup);
+            }
+        }
+    }
+
     @Test
     void damagedSnapshotFilesFailTheRestoreNamingTheFile() throws Exception
     {

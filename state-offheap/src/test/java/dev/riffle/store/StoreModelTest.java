@@ -147,7 +147,7 @@ class StoreModelTest
     }
 
     @Test
-    void snapshotsThatNumberTheirStatesDifferentlyAreNotRestoredTogether() throws Exception
+    void snapshotsThatNumberTheirStatesDifferentlyKeepEachEntryWithItsState() throws Exception
     {
         final StoreOptions options = new StoreOptions(4096, 64);
         final PagedKeyedStore lower = stores.track(PagedKeyedStore.create(dir.resolve("lower"), 0, 7, options));
@@ -160,10 +160,14 @@ class StoreModelTest
         lower.snapshot(1).write(dir.resolve("lower.manifest"), data, "lower");
         upper.snapshot(1).write(dir.resolve("upper.manifest"), data, "upper");
 
-        final IOException clash = assertThrows(IOException.class, () -> restore(List.of(
+        final PagedKeyedStore both = restore(List.of(
             new StoreRestore.Source(dir.resolve("lower.manifest"), data),
-            new StoreRestore.Source(dir.resolve("upper.manifest"), data)), 0, 15, options));
-        assertTrue(clash.getMessage().contains("'c'") && clash.getMessage().contains("'b'"), clash.getMessage());
+            new StoreRestore.Source(dir.resolve("upper.manifest"), data)), 0, 15, options);
+        assertEquals(List.of("a", "b", "c"), both.stateNames(), "the second snapshot's 'c' gets a new id");
+        assertEquals(1, both.getLong(0, both.registerState("b"), 1, -1));
+        assertEquals(2, both.getLong(8, both.registerState("c"), 1, -1));
+        assertEquals(-1, both.getLong(8, both.registerState("b"), 1, -1), "not merged into 'b'");
+        assertEquals(-1, both.getLong(0, both.registerState("c"), 1, -1));
     }
 
     @Test

@@ -380,23 +380,36 @@ public final class ChronicleKeyedStore implements KeyedStore
                 throw new CorruptSnapshotException(copy, "is not a Chronicle state copy", null);
             }
             final int states = in.readInt();
+            if (states < 0)
+            {
+                throw new CorruptSnapshotException(copy, "is damaged (state count " + states + ")", null);
+            }
+            // the copy's own state numbering, translated by name: copies of instances that registered
+            // their states in different orders restore side by side
+            final int[] ids = new int[states];
             for (int i = 0; i < states; i++)
             {
-                final String name = in.readUTF();
-                final Integer existing = stateIds.putIfAbsent(name, i);
-                if (null != existing && existing != i)
-                {
-                    throw new IOException("state file " + copy + " numbers state '" + name + "' differently");
-                }
+                ids[i] = registerState(in.readUTF());
             }
             final long count = in.readLong();
             for (long i = 0; i < count; i++)
             {
                 final byte[] key = readBytes(in, copy);
                 final byte[] value = readBytes(in, copy);
-                final int kg = ByteBuffer.wrap(key).getInt();
+                if (key.length < 2 * Integer.BYTES)
+                {
+                    throw new CorruptSnapshotException(copy, "is damaged (key of " + key.length + " bytes)", null);
+                }
+                final ByteBuffer header = ByteBuffer.wrap(key);
+                final int kg = header.getInt(0);
+                final int state = header.getInt(Integer.BYTES);
+                if (state < 0 || state >= states)
+                {
+                    throw new CorruptSnapshotException(copy, "is damaged (state id " + state + ")", null);
+                }
                 if (kg >= firstKeyGroup && kg <= lastKeyGroup)
                 {
+                    header.putInt(Integer.BYTES, ids[state]);
                     entries.add(Map.entry(key, value));
                 }
             }
