@@ -192,10 +192,7 @@ public final class CheckpointStorage
             throw new IllegalArgumentException("checkpoint " + directory + " belongs to job '" + metadata.jobName() +
                 "', not '" + jobName + "'");
         }
-        for (final FileRef file : metadata.files())
-        {
-            CheckpointFiles.verify(directory, file);
-        }
+        CheckpointFiles.verify(directory, metadata.files());
         return new RestoredCheckpoint(directory, metadata);
     }
 

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -85,37 +87,63 @@ public final class CheckpointFiles
     }
 
     /**
-     * Checks a file against its reference.
+     * Checks files against their references: existence and length first (so a truncated file is found
+     * without reading anything), then the CRC-32C of every file, read in chunks on up to two threads
+     * ({@link FileChecksums}).
      *
      * @param directory the checkpoint directory.
-     * @param ref       what the file must be.
-     * @throws CorruptCheckpointException naming the file if it is missing, of another length, or fails
-     *                                    its checksum.
+     * @param refs      what the files must be.
+     * @throws CorruptCheckpointException naming the first file that is missing, of another length, cannot be
+     *                                    read, or fails its checksum.
      */
-    public static void verify(final Path directory, final FileRef ref) throws CorruptCheckpointException
+    public static void verify(final Path directory, final List<FileRef> refs) throws CorruptCheckpointException
     {
-        final Path file = directory.resolve(ref.path());
-        if (!Files.isRegularFile(file))
+        final List<Path> files = new ArrayList<>(refs.size());
+        final long[] lengths = new long[refs.size()];
+        for (int i = 0; i < lengths.length; i++)
         {
-            throw new CorruptCheckpointException(file, "is missing", null);
+            final FileRef ref = refs.get(i);
+            final Path file = directory.resolve(ref.path());
+            if (!Files.isRegularFile(file))
+            {
+                throw new CorruptCheckpointException(file, "is missing", null);
+            }
+            final long length = size(file);
+            if (length != ref.length())
+            {
+                throw new CorruptCheckpointException(file, "has " + length + " bytes, expected " + ref.length() +
+                    " (truncated?)", null);
+            }
+            files.add(file);
+            lengths[i] = length;
         }
-        final FileRef actual;
+        final long[] crcs;
         try
         {
-            actual = measure(directory, ref.path());
+            crcs = FileChecksums.crc32c(files, lengths);
+        }
+        catch (final IOException ex)
+        {
+            throw new CorruptCheckpointException(directory, "files cannot be read: " + ex, ex);
+        }
+        for (int i = 0; i < crcs.length; i++)
+        {
+            if (crcs[i] != refs.get(i).crc())
+            {
+                throw new CorruptCheckpointException(files.get(i), "fails its checksum", null);
+            }
+        }
+    }
+
+    private static long size(final Path file) throws CorruptCheckpointException
+    {
+        try
+        {
+            return Files.size(file);
         }
         catch (final IOException ex)
         {
             throw new CorruptCheckpointException(file, "cannot be read: " + ex, ex);
-        }
-        if (actual.length() != ref.length())
-        {
-            throw new CorruptCheckpointException(file, "has " + actual.length() + " bytes, expected " + ref.length() +
-                " (truncated?)", null);
-        }
-        if (actual.crc() != ref.crc())
-        {
-            throw new CorruptCheckpointException(file, "fails its checksum", null);
         }
     }
 
