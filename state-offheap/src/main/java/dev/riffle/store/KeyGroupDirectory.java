@@ -44,7 +44,22 @@ final class KeyGroupDirectory
     }
 
     /**
-     * Fills the caches of every entry from the arena; after creation or restore.
+     * Fills the lookup slots of every entry from cell counts known without reading the pages: a restore's
+     * workers note each page's count as they build it, so that building the directories does not fault
+     * every freshly written page into the store's mappings (the job's first touches do, one at a time).
+     *
+     * @param cellCounts cell count of each page, indexed by page id.
+     */
+    void refresh(final PageArena arena, final int[] cellCounts)
+    {
+        for (int i = 0; i < pages.length; i++)
+        {
+            slots[i] = slot(arena.address(pages[i]), cellCounts[pages[i]]);
+        }
+    }
+
+    /**
+     * Fills the caches of every entry from the arena; after creation.
      */
     void refresh(final PageArena arena)
     {

@@ -138,6 +138,7 @@ public final class StoreRestore
             final List<PageTask> tasks = new ArrayList<>();
             final List<FileChannel> opened = new ArrayList<>();
             final List<Source> renumbered = new ArrayList<>();
+            int[] cellCounts = null;
             try
             {
                 for (final Source source : sources)
@@ -159,7 +160,8 @@ public final class StoreRestore
                     }
                 }
                 tasks.sort(Comparator.comparingLong(task -> store.arena.acrossSegments(task.page())));
-                rebuildPages(store.arena, options.pageSize(), tasks.toArray(new PageTask[0]), threads);
+                cellCounts = new int[store.arena.pageCount()];
+                rebuildPages(store.arena, options.pageSize(), tasks.toArray(new PageTask[0]), threads, cellCounts);
             }
             finally
             {
@@ -175,9 +177,9 @@ public final class StoreRestore
                 }
                 else
                 {
-                    // reads the rebuilt pages' headers through the mapping: the workers have been joined
+                    // the workers' cell counts: they have been joined
                     store.directories[i] = new KeyGroupDirectory(i, directories[i]);
-                    store.directories[i].refresh(store.arena);
+                    store.directories[i].refresh(store.arena, cellCounts);
                 }
             }
             for (final Source source : renumbered)
@@ -317,7 +319,7 @@ public final class StoreRestore
      * handing the store to its caller).
      */
     private static void rebuildPages(final PageArena arena, final int pageSize, final PageTask[] tasks,
-        final int threads) throws IOException
+        final int threads, final int[] cellCounts) throws IOException
     {
         final AtomicInteger next = new AtomicInteger();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -326,7 +328,7 @@ public final class StoreRestore
         {
             for (int i = 0; i < workers.length; i++)
             {
-                workers[i] = new Thread(() -> rebuild(arena, pageSize, tasks, next, failure),
+                workers[i] = new Thread(() -> rebuild(arena, pageSize, tasks, next, failure, cellCounts),
                     "riffle-restore-" + WORKER_NUMBER.incrementAndGet());
                 workers[i].setDaemon(true);
                 workers[i].start();
@@ -358,10 +360,11 @@ public final class StoreRestore
 
     /**
      * A worker: rebuilds the next page of the list, with its own reader and scratch page, until the list
-     * is done or a worker has failed; records its own failure, first one wins.
+     * is done or a worker has failed, noting each page's cell count (workers write distinct elements;
+     * {@link Thread#join()} publishes them); records its own failure, first one wins.
      */
     private static void rebuild(final PageArena arena, final int pageSize, final PageTask[] tasks,
-        final AtomicInteger next, final AtomicReference<Throwable> failure)
+        final AtomicInteger next, final AtomicReference<Throwable> failure, final int[] cellCounts)
     {
         try
         {
@@ -380,6 +383,7 @@ public final class StoreRestore
                     reader.apply(task.files().channels().get(ref.file()), task.files().directory().resolve(ref.file()),
                         ref.offset(), 0 == r, page, 0);
                 }
+                cellCounts[task.page()] = BucketPage.cellCount(page, 0);
                 arena.fill(task.page(), content.clear().limit(layoutSize));
             }
         }
