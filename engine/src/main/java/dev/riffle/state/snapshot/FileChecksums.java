@@ -118,30 +118,19 @@ final class FileChecksums
         square(even, odd); // two zero bits
         square(odd, even); // four
         long crc = crc1;
-        long remaining = length2;
-        // the first squaring below gives one zero byte; each further one doubles the zeros it appends
-        while (true)
+        long[] previous = odd;
+        long[] next = even;
+        // the first squaring gives the operator of one zero byte; each further one doubles the zeros
+        for (long remaining = length2; remaining != 0; remaining >>>= 1)
         {
-            square(even, odd);
+            square(next, previous);
             if ((remaining & 1) != 0)
             {
-                crc = times(even, crc);
+                crc = times(next, crc);
             }
-            remaining >>>= 1;
-            if (0 == remaining)
-            {
-                break;
-            }
-            square(odd, even);
-            if ((remaining & 1) != 0)
-            {
-                crc = times(odd, crc);
-            }
-            remaining >>>= 1;
-            if (0 == remaining)
-            {
-                break;
-            }
+            final long[] squared = next;
+            next = previous;
+            previous = squared;
         }
         return crc ^ crc2;
     }
