@@ -168,7 +168,15 @@ final class FileChecksums
         {
             helper = new Thread(work, "riffle-verify");
             helper.setDaemon(true);
-            helper.start();
+            try
+            {
+                helper.start();
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                // no native thread to be had: the calling thread sums every chunk
+                helper = null;
+            }
         }
         work.run();
         if (null != helper)
