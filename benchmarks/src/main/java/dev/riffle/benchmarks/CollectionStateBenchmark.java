@@ -27,10 +27,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Map and list state operations through a keyed state backend, with {@code entriesPerKey} entries (elements)
- * in each of 1,000 keys' collections: a map get and an update of a present user key, and a list append
- * (the key's list cleared each time it reaches {@code entriesPerKey}, so the cost of clearing is spread
- * over the appends). A backend that keeps a key's collection as one value pays in proportion to
- * {@code entriesPerKey}; one that keeps an entry per element does not. Average time per operation.
+ * in each of 1,000 keys' collections: a map get and an update of a present user key, a list append (the
+ * key's list cleared each time it reaches {@code entriesPerKey}, so the cost of clearing is spread over
+ * the appends), and a read of a whole list of {@code entriesPerKey} elements. A backend that keeps a key's
+ * collection as one value pays in proportion to {@code entriesPerKey} for every operation; one that keeps
+ * an entry per element pays so only to read a whole list. Average time per operation.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx2g"})
@@ -53,6 +54,7 @@ public class CollectionStateBenchmark
     private KeyedStateBackend state;
     private MapState<Integer, Long> map;
     private ListState<Long> list;
+    private ListState<Long> fullList;
     private final Long[] keys = new Long[KEYS];
     private final int[] keyGroups = new int[KEYS];
     private final Integer[] userKeys = new Integer[1 << 16];
@@ -68,6 +70,7 @@ public class CollectionStateBenchmark
             MAX_PARALLELISM);
         map = state.mapState(new MapStateDescriptor<>("map", Integer.class, Long.class));
         list = state.listState(new ListStateDescriptor<>("list", Long.class));
+        fullList = state.listState(new ListStateDescriptor<>("full-list", Long.class));
         for (int i = 0; i < userKeys.length; i++)
         {
             userKeys[i] = (i * 0x9E3779B1 >>> 7) % entriesPerKey;
@@ -81,6 +84,7 @@ public class CollectionStateBenchmark
             for (int e = 0; e < entriesPerKey; e++)
             {
                 map.put(e, (long)e);
+                fullList.add(values[e & (values.length - 1)]);
             }
         }
         listLengths = new int[KEYS];
@@ -120,6 +124,22 @@ public class CollectionStateBenchmark
         {
             list.add(values[i & (values.length - 1)]);
         }
+    }
+
+    /**
+     * Reads a key's whole list of {@code entriesPerKey} elements, as a function does that buffers records
+     * and emits them together.
+     */
+    @Benchmark
+    public long listRead()
+    {
+        next();
+        long sum = 0;
+        for (final Long value : fullList.get())
+        {
+            sum += value;
+        }
+        return sum;
     }
 
     /**

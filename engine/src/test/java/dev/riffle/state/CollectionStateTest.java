@@ -43,6 +43,7 @@ class CollectionStateTest
     {
         HEAP(HeapStateBackend::new),
         OFF_HEAP(() -> new OffHeapStateBackend(null, new StoreOptions(4096, 64))),
+        OFF_HEAP_64K_PAGES(() -> new OffHeapStateBackend(null, StoreOptions.DEFAULT)),
         CHRONICLE(() -> new ChronicleMapStateBackend(null));
 
         private final Supplier<StateBackend> factory;
@@ -93,6 +94,86 @@ class CollectionStateTest
         assertEquals(5_000, toList(list.get()).size());
         list.clear();
         assertFalse(list.get().iterator().hasNext());
+    }
+
+    /**
+     * Elements from 0 bytes to more than a list chunk (on 64 KiB pages; at most ~900 bytes where the
+     * store's largest entry is ~1 KiB), appended one by one and in batches, replaced and cleared, against
+     * a list per key.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void listsMatchAModelUnderRandomAppendsUpdatesAndClears(final Backend kind)
+    {
+        final KeyedStateBackend backend = backend(kind, new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final ListState<byte[]> list = backend.listState(new ListStateDescriptor<>("blobs", byte[].class));
+        final int longest = kind == Backend.OFF_HEAP ? 900 : 3000;
+        final Map<Long, List<byte[]>> model = new HashMap<>();
+        final Random random = new Random(5);
+        for (int op = 0; op < 6_000; op++)
+        {
+            final long key = random.nextInt(4);
+            key(backend, key);
+            final List<byte[]> expected = model.computeIfAbsent(key, k -> new ArrayList<>());
+            final int choice = random.nextInt(100);
+            if (choice < 70)
+            {
+                final byte[] element = blob(random, random.nextInt(8) == 0 ? longest : 40);
+                list.add(element);
+                expected.add(element);
+            }
+            else if (choice < 88)
+            {
+                final List<byte[]> batch = new ArrayList<>();
+                for (int i = random.nextInt(30); i > 0; i--)
+                {
+                    batch.add(blob(random, random.nextInt(4) == 0 ? longest : 40));
+                }
+                list.addAll(batch);
+                expected.addAll(batch);
+            }
+            else if (choice < 97)
+            {
+                final List<byte[]> replacement = new ArrayList<>();
+                for (int i = random.nextInt(expected.size() + 2); i > 0; i--)
+                {
+                    replacement.add(blob(random, random.nextInt(3) == 0 ? longest : 40));
+                }
+                list.update(replacement);
+                expected.clear();
+                expected.addAll(replacement);
+            }
+            else
+            {
+                list.clear();
+                expected.clear();
+            }
+            if (op % 25 == 0)
+            {
+                assertSameElements(expected, toList(list.get()), "op " + op);
+            }
+        }
+        for (final Map.Entry<Long, List<byte[]>> e : model.entrySet())
+        {
+            key(backend, e.getKey());
+            assertSameElements(e.getValue(), toList(list.get()), "key " + e.getKey());
+        }
+    }
+
+    private static byte[] blob(final Random random, final int longest)
+    {
+        final byte[] bytes = new byte[random.nextInt(longest + 1)];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static void assertSameElements(final List<byte[]> expected, final List<byte[]> actual, final String where)
+    {
+        assertEquals(expected.size(), actual.size(), where);
+        for (int i = 0; i < expected.size(); i++)
+        {
+            assertTrue(java.util.Arrays.equals(expected.get(i), actual.get(i)), where + ": element " + i);
+        }
     }
 
     @ParameterizedTest
