@@ -18,7 +18,10 @@ import java.util.List;
  * Keyed state of one operator instance in Chronicle Map, with the same state encodings as the
  * off-heap backend. Its checkpoint's synchronous phase writes a full copy of the map to a local file
  * on the task thread — O(state), the cost this backend is here to show — and the asynchronous phase
- * moves the file into the checkpoint. Confined to the task thread.
+ * moves the file into the checkpoint. Confined to the task thread, except that the asynchronous phase
+ * runs on the snapshot thread: a task that ends right after its final checkpoint's barrier closes its
+ * backend while that phase may still be to run, so the work directory, which holds the copy, is deleted
+ * by whichever of {@link #close()} and the last pending move comes last.
  */
 final class ChronicleKeyedStateBackend extends StoreKeyedStateBackend
 {
@@ -29,6 +32,10 @@ final class ChronicleKeyedStateBackend extends StoreKeyedStateBackend
 
     private final Path workDirectory;
     private final ChronicleKeyedStore store;
+    /** Guards {@link #pendingCopies} and {@link #closed}: the task thread and the snapshot thread meet here. */
+    private final Object lifecycle = new Object();
+    private int pendingCopies;
+    private boolean closed;
 
     ChronicleKeyedStateBackend(final KeyGroupRange keyGroups, final String operatorName, final Path workDirectory)
     {
@@ -50,6 +57,14 @@ final class ChronicleKeyedStateBackend extends StoreKeyedStateBackend
         return store;
     }
 
+    /**
+     * @return where the map and the checkpoint copies are kept; for tests.
+     */
+    Path workDirectory()
+    {
+        return workDirectory;
+    }
+
     @Override
     public KeyedStateSnapshot snapshot(final long checkpointId)
     {
@@ -65,13 +80,35 @@ final class ChronicleKeyedStateBackend extends StoreKeyedStateBackend
                 throw new IOException("full copy of the Chronicle state of '" + operatorName + "' failed", ex);
             };
         }
+        synchronized (lifecycle)
+        {
+            pendingCopies++;
+        }
         return (directory, prefix) ->
         {
-            final String name = prefix + ".chronicle";
-            Files.move(copy, directory.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            return new KeyedStateHandle(keyGroups.start(), keyGroups.end(), FORMAT,
-                List.of(CheckpointFiles.describe(directory, name)));
+            try
+            {
+                final String name = prefix + ".chronicle";
+                Files.move(copy, directory.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                return new KeyedStateHandle(keyGroups.start(), keyGroups.end(), FORMAT,
+                    List.of(CheckpointFiles.describe(directory, name)));
+            }
+            finally
+            {
+                copyDone();
+            }
         };
+    }
+
+    private void copyDone()
+    {
+        synchronized (lifecycle)
+        {
+            if (0 == --pendingCopies && closed)
+            {
+                deleteWorkDirectory();
+            }
+        }
     }
 
     @Override
@@ -82,10 +119,27 @@ final class ChronicleKeyedStateBackend extends StoreKeyedStateBackend
             .toList());
     }
 
+    /**
+     * Closes the map; the work directory goes now, or when the last pending checkpoint copy has been moved
+     * out of it. A copy whose asynchronous phase never runs (its attempt was cancelled) is left to the
+     * backend factory's directory, deleted when the job ends.
+     */
     @Override
     public void close()
     {
         store.close();
+        synchronized (lifecycle)
+        {
+            closed = true;
+            if (0 == pendingCopies)
+            {
+                deleteWorkDirectory();
+            }
+        }
+    }
+
+    private void deleteWorkDirectory()
+    {
         try
         {
             CheckpointFiles.deleteRecursively(workDirectory);
