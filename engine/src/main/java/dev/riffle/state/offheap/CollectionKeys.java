@@ -81,7 +81,14 @@ final class CollectionKeys
      */
     <K> int userKey(final TypeSerializer<K> serializer, final K userKey)
     {
-        final int length = serializer.length(userKey);
+        return userKey(serializer, userKey, serializer.length(userKey));
+    }
+
+    /**
+     * As {@link #userKey(TypeSerializer, Object)}, with the user key's serialized length already known.
+     */
+    <K> int userKey(final TypeSerializer<K> serializer, final K userKey, final int length)
+    {
         final int suffix = prefix(USER_KEY, length);
         serializer.write(userKey, buffer, suffix);
         return suffix + length;

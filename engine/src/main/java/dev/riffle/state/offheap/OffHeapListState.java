@@ -30,9 +30,9 @@ final class OffHeapListState<T> implements ListState<T>
     public void add(final T value)
     {
         Objects.requireNonNull(value, "list state element");
-        parts.checkFits(Integer.BYTES, serializer.length(value));
-        final int length = encode(value);
-        parts.putOrdinal(parts.addToCount(1) - 1, length);
+        final int length = serializer.length(value);
+        parts.checkFits(Integer.BYTES, length);
+        parts.putOrdinal(parts.addToCount(1) - 1, encode(value, length));
     }
 
     @Override
@@ -46,7 +46,7 @@ final class OffHeapListState<T> implements ListState<T>
         int ordinal = parts.addToCount(values.size()) - values.size();
         for (final T value : values)
         {
-            parts.putOrdinal(ordinal++, encode(value));
+            parts.putOrdinal(ordinal++, encode(value, serializer.length(value)));
         }
     }
 
@@ -58,7 +58,7 @@ final class OffHeapListState<T> implements ListState<T>
         int i = 0;
         for (final T value : values)
         {
-            parts.putOrdinal(i++, encode(value));
+            parts.putOrdinal(i++, encode(value, serializer.length(value)));
         }
         for (int stale = i; stale < count; stale++)
         {
@@ -105,9 +105,8 @@ final class OffHeapListState<T> implements ListState<T>
         }
     }
 
-    private int encode(final T value)
+    private int encode(final T value, final int length)
     {
-        final int length = serializer.length(value);
         final ExpandableDirectByteBuffer buffer = parts.value();
         buffer.checkLimit(length);
         serializer.write(value, buffer, 0);

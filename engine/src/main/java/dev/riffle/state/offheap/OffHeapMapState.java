@@ -53,19 +53,19 @@ final class OffHeapMapState<UK, UV> implements MapState<UK, UV>
     {
         checkKey(userKey);
         Objects.requireNonNull(value, "map state value");
-        final int keyLength = keys.userKey(keySerializer, userKey);
+        final int userKeyLength = keySerializer.length(userKey);
+        final int valueLength = valueSerializer.length(value);
+        parts.checkFits(userKeyLength, VALUE + valueLength);
+        final int keyLength = keys.userKey(keySerializer, userKey, userKeyLength);
         final ValueView present = parts.get(keyLength);
         if (null != present)
         {
             final int ordinal = present.buffer().getInt(present.offset() + ORDINAL, ByteOrder.BIG_ENDIAN);
-            parts.checkFits(keySerializer.length(userKey), VALUE + valueSerializer.length(value));
-            parts.put(keyLength, encodeEntry(ordinal, value));
+            parts.put(keyLength, encodeEntry(ordinal, value, valueLength));
             return;
         }
-        final int userKeyLength = keySerializer.length(userKey);
-        parts.checkFits(userKeyLength, VALUE + valueSerializer.length(value));
         final int ordinal = parts.addToCount(1) - 1;
-        parts.put(keys.userKey(keySerializer, userKey), encodeEntry(ordinal, value));
+        parts.put(keys.userKey(keySerializer, userKey, userKeyLength), encodeEntry(ordinal, value, valueLength));
         final ExpandableDirectByteBuffer buffer = parts.value();
         buffer.checkLimit(userKeyLength);
         keySerializer.write(userKey, buffer, 0);
@@ -199,9 +199,8 @@ final class OffHeapMapState<UK, UV> implements MapState<UK, UV>
         return valueSerializer.read(view.buffer(), view.offset() + VALUE, view.length() - VALUE);
     }
 
-    private int encodeEntry(final int ordinal, final UV value)
+    private int encodeEntry(final int ordinal, final UV value, final int length)
     {
-        final int length = valueSerializer.length(value);
         final ExpandableDirectByteBuffer buffer = parts.value();
         buffer.checkLimit(VALUE + length);
         buffer.putInt(ORDINAL, ordinal, ByteOrder.BIG_ENDIAN);
