@@ -94,11 +94,7 @@ public class CheckpointOverheadBenchmark
     @Setup
     public void setUp() throws IOException
     {
-        keys = new Object[DISTINCT_KEYS];
-        for (int i = 0; i < DISTINCT_KEYS; i++)
-        {
-            keys[i] = (long)i * 2_654_435_761L;
-        }
+        keys = keys();
         directory = Files.createTempDirectory("riffle-bench-checkpoints-");
     }
 
@@ -118,24 +114,57 @@ public class CheckpointOverheadBenchmark
     @OperationsPerInvocation(RECORDS)
     public void keyedCount() throws Exception
     {
-        final Object[] keys = this.keys;
-        final RiffleConfig config = new RiffleConfig().stateBackend(StateBackendType.valueOf(backend))
+        final RiffleConfig config = config(StateBackendType.valueOf(backend), channelCapacity, maxParkMicros,
+            checkpointIntervalMs, directory);
+        define(StreamEnvironment.create(config), keys, RECORDS).execute("checkpoint-overhead");
+    }
+
+    /**
+     * @return {@link #DISTINCT_KEYS} boxed long keys, spread over the hash space.
+     */
+    static Object[] keys()
+    {
+        final Object[] keys = new Object[DISTINCT_KEYS];
+        for (int i = 0; i < DISTINCT_KEYS; i++)
+        {
+            keys[i] = (long)i * 2_654_435_761L;
+        }
+        return keys;
+    }
+
+    /**
+     * @param intervalMs checkpoint interval, 0 for none; every job starts {@link StartPoint#fresh()}, so
+     *                   that it does not resume the previous job's counts from {@code directory}.
+     * @return the configuration of one keyed count job.
+     */
+    static RiffleConfig config(final StateBackendType backend, final int channelCapacity, final int maxParkMicros,
+        final long intervalMs, final Path directory)
+    {
+        final RiffleConfig config = new RiffleConfig().stateBackend(backend)
             .channelCapacity(channelCapacity)
             .idleStrategy(() -> new BackoffIdleStrategy(10, 20, 1_000, maxParkMicros * 1_000L));
-        if (checkpointIntervalMs > 0)
+        if (intervalMs > 0)
         {
-            // fresh: every invocation is a new job, and must not resume the previous one's counts
             config.checkpointing()
-                .interval(Duration.ofMillis(checkpointIntervalMs))
+                .interval(Duration.ofMillis(intervalMs))
                 .directory(directory)
                 .startPoint(StartPoint.fresh());
         }
-        final StreamEnvironment env = StreamEnvironment.create(config);
-        final java.util.function.LongFunction<Object> generator = i -> keys[(int)(i % DISTINCT_KEYS)];
-        env.generate(RECORDS, generator)
+        return config;
+    }
+
+    /**
+     * Defines the keyed count: {@code records} records cycling over {@code keys} → keyBy → count → discard.
+     *
+     * @return {@code env}.
+     */
+    static StreamEnvironment define(final StreamEnvironment env, final Object[] keys, final long records)
+    {
+        final java.util.function.LongFunction<Object> generator = i -> keys[(int)(i % keys.length)];
+        env.generate(records, generator)
             .keyBy(k -> k)
             .process(new CountPerKey<>())
             .sinkTo(new KeyedCountBenchmark.Discard<>());
-        env.execute("checkpoint-overhead");
+        return env;
     }
 }

@@ -74,13 +74,13 @@ final class ThreadCpu
      * @return the JIT compilers' accumulated time (all compiler threads), ms; compiler threads are not
      * among the threads {@link ThreadMXBean} lists.
      */
-    private static long compileMillis()
+    static long compileMillis()
     {
         final java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         return null != jit && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
-    private static long processCpuNanos()
+    static long processCpuNanos()
     {
         final java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
