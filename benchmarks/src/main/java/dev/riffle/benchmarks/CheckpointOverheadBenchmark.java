@@ -45,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar CheckpointOverheadBenchmark
  * </pre>
- * One backend only: add {@code -p backend=OFF_HEAP}.
+ * One backend only: add {@code -p backend=OFF_HEAP}. On a noisy machine, where the same job's throughput
+ * drifts between forks by more than the cost, {@link CheckpointCostHarness} measures it in pairs.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx2g"})

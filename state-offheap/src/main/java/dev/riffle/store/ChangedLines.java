@@ -10,8 +10,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <b>Where.</b> The last {@code pageSize / 64} bytes of every page hold its map, one byte per line of
  * the page; the entries ({@link BucketPage}) use only the {@link #layoutSize} bytes before it. Keeping
  * the map inside the page means marking a change is one byte store at a fixed distance from the page's
- * address — no lookup, no load (a store miss does not stall the writer), and the same TLB entry as the
- * write it records. It costs 1/64 of the page.
+ * address: no lookup and no load. It costs 1/64 of the page, and a write one more cache line (with
+ * 4 KiB pages for the mapping, on another page than most entries, so often a TLB miss too): about a
+ * third of an overwrite of a long at random. A dense map outside the pages, or a bitmap, measured no
+ * better (docs/benchmarks.md, "the change-map mark").
  * <p>
  * <b>Who writes.</b> The writer marks a line after changing it (plain byte stores); a rebuilt or new
  * page has every line marked. The thread that captures the page for a snapshot (see
