@@ -84,7 +84,7 @@ public final class CheckpointCostHarness
                     cpuCosts[pair] = cpuCost;
                 }
             }
-            System.out.println("throughput cost:    " + summary(costs));
+            System.out.println("throughput cost:     " + summary(costs));
             System.out.println("CPU cost per record: " + summary(cpuCosts));
         }
         finally
