@@ -1,6 +1,7 @@
 package dev.riffle.benchmarks;
 
 import dev.riffle.api.JobHandle;
+import dev.riffle.api.RiffleConfig;
 import dev.riffle.api.StateBackendType;
 import dev.riffle.api.StreamEnvironment;
 
@@ -25,7 +26,10 @@ import java.util.Arrays;
  * Run: {@code java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -Xmx2g -cp
  * benchmarks/target/benchmarks.jar dev.riffle.benchmarks.CheckpointCostHarness [pairs] [intervalMs]
  * [records per job] [warm-up pairs]} (defaults 10, 100, 16,000,000, 2); the backend with
- * {@code -Driffle.state=OFF_HEAP|HEAP} (default off-heap). Checkpoints go to a temporary directory in
+ * {@code -Driffle.state=OFF_HEAP|HEAP} (default off-heap); CPU pinning (unset by default) as in
+ * {@link LatencyHarness}: {@code -Driffle.taskCpus=0,1} pins the task threads in order of start (the
+ * source, then the keyed task), {@code -Driffle.serviceCpus=0} the checkpoint control and snapshot
+ * threads. Checkpoints go to a temporary directory in
  * {@code java.io.tmpdir}, state pages where the engine puts them by default.
  */
 public final class CheckpointCostHarness
@@ -57,8 +61,9 @@ public final class CheckpointCostHarness
         }
         final StateBackendType backend = StateBackendType.valueOf(System.getProperty("riffle.state", "OFF_HEAP"));
         System.out.printf("%s state, %,d records per job over %,d keys, checkpoints every %d ms against none, " +
-            "%d warm-up pairs, %d measured pairs%n", backend, records, CheckpointOverheadBenchmark.DISTINCT_KEYS,
-            intervalMs, warmUpPairs, pairs);
+            "%d warm-up pairs, %d measured pairs, CPUs: tasks %s, service threads %s%n", backend, records,
+            CheckpointOverheadBenchmark.DISTINCT_KEYS, intervalMs, warmUpPairs, pairs,
+            System.getProperty("riffle.taskCpus", "any"), System.getProperty("riffle.serviceCpus", "any"));
         final Object[] keys = CheckpointOverheadBenchmark.keys();
         final Path directory = Files.createTempDirectory("riffle-checkpoint-cost-");
         try
@@ -96,8 +101,11 @@ public final class CheckpointCostHarness
     private static JobRun run(final StateBackendType backend, final Object[] keys, final long records,
         final long intervalMs, final Path directory) throws Exception
     {
-        final StreamEnvironment env = CheckpointOverheadBenchmark.define(StreamEnvironment.create(
-            CheckpointOverheadBenchmark.config(backend, 1024, 1000, intervalMs, directory)), keys, records);
+        final RiffleConfig config = CheckpointOverheadBenchmark.config(backend, 1024, 1000, intervalMs, directory)
+            .cpuAffinity(LatencyHarness.cpus("riffle.taskCpus"))
+            .serviceCpuAffinity(LatencyHarness.cpus("riffle.serviceCpus"));
+        final StreamEnvironment env = CheckpointOverheadBenchmark.define(StreamEnvironment.create(config), keys,
+            records);
         final long stealBefore = LatencyHarness.stealMillis();
         final long jitBefore = ThreadCpu.compileMillis();
         final long cpuBefore = ThreadCpu.processCpuNanos();

@@ -248,7 +248,7 @@ public final class LatencyHarness
     /**
      * @return the CPU list in a system property ({@code 1} or {@code 0,1}), empty if it is not set.
      */
-    private static int[] cpus(final String property)
+    static int[] cpus(final String property)
     {
         final String value = System.getProperty(property, "").trim();
         return value.isEmpty() ? new int[0] : java.util.Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
