@@ -34,12 +34,6 @@ import java.util.Arrays;
  */
 public final class CheckpointCostHarness
 {
-    /** Two-sided 95 % quantiles of Student's t for 1 to 30 degrees of freedom. */
-    private static final double[] T_975 = {
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-        2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-        2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-
     private CheckpointCostHarness()
     {
     }
@@ -89,8 +83,8 @@ public final class CheckpointCostHarness
                     cpuCosts[pair] = cpuCost;
                 }
             }
-            System.out.println("throughput cost:     " + summary(costs));
-            System.out.println("CPU cost per record: " + summary(cpuCosts));
+            System.out.println("throughput cost:     " + PairedStatistics.percent(costs));
+            System.out.println("CPU cost per record: " + PairedStatistics.percent(cpuCosts));
         }
         finally
         {
@@ -117,23 +111,6 @@ public final class CheckpointCostHarness
         final long steal = LatencyHarness.stealMillis() - stealBefore;
         return new JobRun(records, wall, cpu, ThreadCpu.compileMillis() - jitBefore, stealBefore < 0 ? -1 : steal,
             job.completedCheckpoints());
-    }
-
-    /**
-     * @return median, range, and mean with its 95 % confidence interval, in percent.
-     */
-    static String summary(final double[] values)
-    {
-        final double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        final int n = sorted.length;
-        final double median = (n & 1) == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        final double mean = Arrays.stream(values).average().orElse(Double.NaN);
-        final double variance = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum() / (n - 1);
-        final double t = T_975[Math.min(n - 1, T_975.length) - 1];
-        final double halfWidth = t * Math.sqrt(variance / n);
-        return String.format("median %+.1f %%, range %+.1f … %+.1f %%, mean %+.1f %% ± %.1f %% (95 %%, %d pairs)",
-            100 * median, 100 * sorted[0], 100 * sorted[n - 1], 100 * mean, 100 * halfWidth, n);
     }
 
     /**
