@@ -71,19 +71,24 @@ final class ByteCells
             keyAddress(page, c, lengths) + BucketPage.keyLength(lengths) : 0;
     }
 
-    private static boolean equal(final long stored, final byte[] keyArray, final long keyAddress, final int length)
+    /**
+     * @return true if the {@code length} bytes at the raw address {@code stored} equal those at
+     * {@code (array, address)} (an on-heap array with its offset, or null and an off-heap address); the
+     * caller has checked both ranges.
+     */
+    static boolean equal(final long stored, final byte[] array, final long address, final int length)
     {
         int i = 0;
         for (; i + Long.BYTES <= length; i += Long.BYTES)
         {
-            if (UnsafeApi.getLong(stored + i) != UnsafeApi.getLong(keyArray, keyAddress + i))
+            if (UnsafeApi.getLong(stored + i) != UnsafeApi.getLong(array, address + i))
             {
                 return false;
             }
         }
         if (i + Integer.BYTES <= length)
         {
-            if (UnsafeApi.getInt(stored + i) != UnsafeApi.getInt(keyArray, keyAddress + i))
+            if (UnsafeApi.getInt(stored + i) != UnsafeApi.getInt(array, address + i))
             {
                 return false;
             }
@@ -91,7 +96,7 @@ final class ByteCells
         }
         for (; i < length; i++)
         {
-            if (UnsafeApi.getByte(stored + i) != UnsafeApi.getByte(keyArray, keyAddress + i))
+            if (UnsafeApi.getByte(stored + i) != UnsafeApi.getByte(array, address + i))
             {
                 return false;
             }

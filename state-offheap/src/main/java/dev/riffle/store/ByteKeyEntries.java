@@ -92,6 +92,10 @@ final class ByteKeyEntries
         final long at = 0 == cell ? 0 : ByteCells.longValueAddress(foundPageAddress, cell);
         if (0 != at)
         {
+            if (LongCells.get(at) == value)
+            {
+                return; // no change: nothing to preserve for a snapshot or to save in the next one
+            }
             barrier.beforeInPlaceWrite(foundDirectory.page(foundIndex), foundPageAddress, at, Long.BYTES);
             LongCells.put(at, value);
             ChangedLines.markLong(foundPageAddress, layoutSize, at);
@@ -248,6 +252,12 @@ final class ByteKeyEntries
             return;
         }
         final int at = BucketPage.valueOffset(buffer, base, c);
+        value.boundsCheck(valueOffset, valueLength);
+        if (ByteCells.equal(buffer.addressOffset() + at, value.byteArray(), value.addressOffset() + valueOffset,
+            valueLength))
+        {
+            return; // no change: nothing to preserve for a snapshot or to save in the next one
+        }
         barrier.beforeInPlaceWrite(foundPage, foundPageAddress, buffer.addressOffset() + at, valueLength);
         buffer.putBytes(at, value, valueOffset, valueLength);
         ChangedLines.mark(buffer, base, layoutSize, at, valueLength);

@@ -30,6 +30,10 @@ import java.util.concurrent.CompletableFuture;
  * raw IEEE 754 bits), so they are as fast and an increment never goes through an object. A long key is the same entry as its 8 bytes in native order passed as a byte key, so both paths
  * see the same entries. Using them on an entry whose value is not 8 bytes long throws
  * {@link IllegalStateException}.
+ * <p>
+ * <b>Unchanged values.</b> Storing the value an entry already has (the same length and bytes) is not a
+ * change: {@link PagedKeyedStore} then writes nothing, so a running snapshot needs no copy of the entry's
+ * line and the next incremental snapshot does not save it.
  */
 public interface KeyedStore extends AutoCloseable
 {

@@ -209,6 +209,10 @@ public final class PagedKeyedStore implements KeyedStore
         final long c = LongCells.find(slot, tag, key);
         if (c > 0)
         {
+            if (LongCells.get(c + LongCells.VALUE) == value)
+            {
+                return; // no change: nothing to preserve for a snapshot or to save in the next one
+            }
             barrier.beforeInPlaceWrite(directory.page(index), KeyGroupDirectory.address(slot), c + LongCells.VALUE,
                 Long.BYTES);
             LongCells.put(c + LongCells.VALUE, value);

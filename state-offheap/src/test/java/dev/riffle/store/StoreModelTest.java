@@ -84,6 +84,58 @@ class StoreModelTest
     }
 
     @Test
+    void puttingValuesTheyAlreadyHaveChangesNothingTheNextSnapshotWrites() throws Exception
+    {
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 7,
+            StoreOptions.DEFAULT));
+        final int longs = store.registerState("longs");
+        final int bytes = store.registerState("bytes");
+        final int records = store.registerState("records");
+        final int keys = 20_000;
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[Long.BYTES]);
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[12]);
+        for (long k = 0; k < keys; k++)
+        {
+            store.putLong((int)(k & 7), longs, k, k);
+            key.putLong(0, k);
+            store.putLong((int)(k & 7), bytes, key, 0, Long.BYTES, k);
+            value.putLong(0, k);
+            value.putInt(Long.BYTES, (int)k);
+            store.put((int)(k & 7), records, key, 0, Long.BYTES, value, 0, value.capacity());
+        }
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        store.snapshot(1).write(dir.resolve("m1"), data, "s");
+
+        for (long k = 0; k < keys; k++)
+        {
+            store.putLong((int)(k & 7), longs, k, k);
+            key.putLong(0, k);
+            store.putLong((int)(k & 7), bytes, key, 0, Long.BYTES, k);
+            value.putLong(0, k);
+            value.putInt(Long.BYTES, (int)k);
+            store.put((int)(k & 7), records, key, 0, Long.BYTES, value, 0, value.capacity());
+        }
+        final SnapshotResult unchanged = store.snapshot(2).write(dir.resolve("m2"), data, "s");
+        assertEquals(0, unchanged.pagesWritten(), "no page changed");
+
+        value.putLong(0, 7);
+        value.putInt(Long.BYTES, -7);
+        key.putLong(0, 7);
+        store.put(7, records, key, 0, Long.BYTES, value, 0, value.capacity());
+        store.putLong(7, longs, 7, -7);
+        final SnapshotResult changed = store.snapshot(3).write(dir.resolve("m3"), data, "s");
+        assertEquals(2, changed.pagesWritten(), "the two changed entries' pages");
+        assertEquals(2, changed.deltasWritten(), "as deltas");
+        final PagedKeyedStore restored = restore(List.of(new StoreRestore.Source(dir.resolve("m3"), data)), 0, 7,
+            StoreOptions.DEFAULT);
+        assertEquals(-7, restored.getLong(7, longs, 7, 0));
+        assertEquals(7, restored.getLong(7, bytes, key, 0, Long.BYTES, 0));
+        final ValueView view = restored.get(7, records, key, 0, Long.BYTES);
+        assertEquals(7, view.buffer().getLong(view.offset()));
+        assertEquals(-7, view.buffer().getInt(view.offset() + Long.BYTES));
+    }
+
+    @Test
     void incrementalSnapshotAfterOnePercentOfUpdatesWritesDeltas() throws Exception
     {
         final StoreOptions options = StoreOptions.DEFAULT;
