@@ -33,9 +33,11 @@ final class StoreManifestFormat
      * 3: pages saved as chains of records ({@link PageRecords}) with a change map in every page;
      * 4: cells with a 20-byte payload and 16-bit lengths ({@link BucketPage});
      * 5: an 8-byte key hashed by the finaliser alone and a key's last 1–7 bytes in one round
-     * ({@link EntryHash}), which moves entries within their pages. Earlier versions' pages are not readable.
+     * ({@link EntryHash}), which moves entries within their pages;
+     * 6: full page images without their all-zero 32-byte chunks ({@link PageRecords}).
+     * Earlier versions' pages are not readable.
      */
-    private static final int VERSION = 5;
+    private static final int VERSION = 6;
 
     private StoreManifestFormat()
     {

@@ -25,9 +25,10 @@ final class OffHeapKeyedStateBackend extends StoreKeyedStateBackend
      * (the store's native 8-byte long), where v1 kept a serialised {@code ValueState<Long>}: a v1
      * checkpoint is refused rather than read with the new meaning. v3: store format 5 (packed lookup
      * slots). v4: list and map states keep one entry per element or map entry ({@link CollectionKeys})
-     * where v3 kept the key's whole collection in one entry.
+     * where v3 kept the key's whole collection in one entry. v5: store format 6 (full page images
+     * without their all-zero chunks).
      */
-    static final String FORMAT = "offheap-v4";
+    static final String FORMAT = "offheap-v5";
 
     private final Path workDirectory;
     private final StoreOptions options;
