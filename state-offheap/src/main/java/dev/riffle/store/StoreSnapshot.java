@@ -19,8 +19,8 @@ import java.util.function.LongConsumer;
  * <p>
  * <b>Threading.</b> The writer thread calls {@link #captureForWriter}, {@link #captureDirectoryForWriter},
  * {@link #captureAll}, {@link #isDone} and {@link #closeStoreWhenDone}; one snapshot thread calls
- * {@link #write} or {@link #writeStandalone}, once, and through it {@link #capture} and
- * {@link #captureDirectory}. Neither thread takes a lock or waits for the other.
+ * {@link #write}, {@link #writeStandalone} or {@link #discard}, once, and through the first two
+ * {@link #capture} and {@link #captureDirectory}. Neither thread takes a lock or waits for the other.
  * <p>
  * <b>Memory ordering.</b> The snapshot reaches its thread by a hand-off that happens-before (the executor
  * of {@link SnapshotService}, or the caller's). A page's or a key group's capture is published by one CAS
@@ -380,11 +380,30 @@ public final class StoreSnapshot
         }
         finally
         {
-            done = true;
-            if (!closeHandoff.compareAndSet(WRITING, FINISHED))
-            {
-                store.arena.close();
-            }
+            finish();
+        }
+    }
+
+    /**
+     * Gives the snapshot up without writing anything: for a checkpoint that failed before this snapshot's
+     * turn to be written came. It ends as a write that failed before it saved a page: the store's next
+     * snapshot is incremental to the last completed one (pages the writer captured for this one go out
+     * whole), and a store closed while this snapshot was pending is closed now. A snapshot neither
+     * written nor discarded keeps a closed store's pages mapped, and makes the next snapshot copy every
+     * page on the writer's thread. By the snapshot thread, instead of {@link #write} or
+     * {@link #writeStandalone}, once.
+     */
+    public void discard()
+    {
+        finish();
+    }
+
+    private void finish()
+    {
+        done = true;
+        if (!closeHandoff.compareAndSet(WRITING, FINISHED))
+        {
+            store.arena.close();
         }
     }
 

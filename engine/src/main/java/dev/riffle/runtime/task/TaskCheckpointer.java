@@ -159,26 +159,53 @@ public final class TaskCheckpointer
         final List<List<String>> transactions,
         final KeyedStateSnapshot[] snapshots)
     {
+        int next = 0;
         try
         {
             final Path directory = responder.directoryOf(checkpointId);
             final List<OperatorSubtaskState> states = new ArrayList<>(participants.size());
-            for (int i = 0; i < participants.size(); i++)
+            for (; next < participants.size(); next++)
             {
-                final OperatorIdentity id = participants.get(i).identity();
+                final OperatorIdentity id = participants.get(next).identity();
                 KeyedStateHandle handle = null;
-                if (null != snapshots[i])
+                if (null != snapshots[next])
                 {
-                    handle = snapshots[i].write(directory, "op-" + id.operatorId() + '-' + id.subtask());
+                    final KeyedStateSnapshot snapshot = snapshots[next];
+                    snapshots[next] = null; // written, or failed writing: not to be discarded
+                    handle = snapshot.write(directory, "op-" + id.operatorId() + '-' + id.subtask());
                 }
                 states.add(new OperatorSubtaskState(id.operatorId(), id.name(), id.subtask(), id.parallelism(),
-                    positions[i], transactions.get(i), handle));
+                    positions[next], transactions.get(next), handle));
             }
             responder.acknowledge(attempt, checkpointId, states);
         }
         catch (final Throwable t)
         {
+            discardUnwritten(snapshots, next, t);
             responder.decline(attempt, checkpointId, t);
+        }
+    }
+
+    /**
+     * The checkpoint failed before the snapshots from {@code from} on were written: each is discarded,
+     * so that none keeps what it holds (a closed store's pages, a copy of the state) for a checkpoint
+     * that will not complete. A discard's own failure is added to the checkpoint's.
+     */
+    private static void discardUnwritten(final KeyedStateSnapshot[] snapshots, final int from, final Throwable failure)
+    {
+        for (int i = from; i < snapshots.length; i++)
+        {
+            if (null != snapshots[i])
+            {
+                try
+                {
+                    snapshots[i].discard();
+                }
+                catch (final Throwable t)
+                {
+                    failure.addSuppressed(t);
+                }
+            }
         }
     }
 }

@@ -21,7 +21,7 @@ import java.util.List;
  * moves the file into the checkpoint. Confined to the task thread, except that the asynchronous phase
  * runs on the snapshot thread: a task that ends right after its final checkpoint's barrier closes its
  * backend while that phase may still be to run, so the work directory, which holds the copy, is deleted
- * by whichever of {@link #close()} and the last pending move comes last.
+ * by whichever of {@link #close()} and the last pending move (or discard) comes last.
  */
 final class ChronicleKeyedStateBackend extends StoreKeyedStateBackend
 {
@@ -84,7 +84,24 @@ final class ChronicleKeyedStateBackend extends StoreKeyedStateBackend
         {
             pendingCopies++;
         }
-        return (directory, prefix) ->
+        return new CopySnapshot(copy);
+    }
+
+    /**
+     * The asynchronous phase of one checkpoint: moves the copy into the checkpoint, or deletes it if the
+     * checkpoint failed first; either way the copy is no longer pending.
+     */
+    private final class CopySnapshot implements KeyedStateSnapshot
+    {
+        private final Path copy;
+
+        CopySnapshot(final Path copy)
+        {
+            this.copy = copy;
+        }
+
+        @Override
+        public KeyedStateHandle write(final Path directory, final String prefix) throws IOException
         {
             try
             {
@@ -97,7 +114,24 @@ final class ChronicleKeyedStateBackend extends StoreKeyedStateBackend
             {
                 copyDone();
             }
-        };
+        }
+
+        @Override
+        public void discard()
+        {
+            try
+            {
+                Files.deleteIfExists(copy);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("could not delete the unwritten checkpoint copy " + copy, ex);
+            }
+            finally
+            {
+                copyDone();
+            }
+        }
     }
 
     private void copyDone()
@@ -121,8 +155,8 @@ final class ChronicleKeyedStateBackend extends StoreKeyedStateBackend
 
     /**
      * Closes the map; the work directory goes now, or when the last pending checkpoint copy has been moved
-     * out of it. A copy whose asynchronous phase never runs (its attempt was cancelled) is left to the
-     * backend factory's directory, deleted when the job ends.
+     * out of it or discarded. A copy whose asynchronous phase never runs (its attempt was cancelled) is
+     * left to the backend factory's directory, deleted when the job ends.
      */
     @Override
     public void close()

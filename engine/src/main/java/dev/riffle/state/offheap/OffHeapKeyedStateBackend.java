@@ -52,6 +52,14 @@ final class OffHeapKeyedStateBackend extends StoreKeyedStateBackend
         }
     }
 
+    /**
+     * @return the backend's directory: the store's pages are in {@code store/} (or {@code restored/}); for tests.
+     */
+    Path workDirectory()
+    {
+        return workDirectory;
+    }
+
     @Override
     protected KeyedStore store()
     {

@@ -68,6 +68,16 @@ final class OffHeapSnapshot implements KeyedStateSnapshot
     }
 
     /**
+     * Ends the store's snapshot unwritten, so that a store closed meanwhile is closed now and its next
+     * snapshot does not copy every page for this one ({@link StoreSnapshot#discard}).
+     */
+    @Override
+    public void discard()
+    {
+        snapshot.discard();
+    }
+
+    /**
      * @return the store snapshot a handle describes: its manifest and the directory of its data files.
      */
     static StoreRestore.Source source(final Path checkpointDirectory, final KeyedStateHandle handle)

@@ -24,6 +24,29 @@ class ChronicleMapStateBackendTest extends KeyedStateBackendContract
     }
 
     /**
+     * A copy discarded unwritten (its checkpoint failed at another participant) is deleted, and the work
+     * directory goes with it once the backend is closed.
+     */
+    @Test
+    void aDiscardedCopyIsDeletedAndTheWorkDirectoryGoesAfterClose() throws Exception
+    {
+        final var backend = backend(new dev.riffle.state.KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final var value = backend.valueState(new dev.riffle.api.state.ValueStateDescriptor<>("v", Long.class));
+        key(backend, 1L);
+        value.update(42L);
+        final java.nio.file.Path work = ((ChronicleKeyedStateBackend)backend).workDirectory();
+        final var snapshot = backend.snapshot(1);
+        final java.nio.file.Path copy = work.resolve("copy-1.state");
+        assertTrue(java.nio.file.Files.exists(copy), "the synchronous phase wrote the copy");
+        backend.close();
+        assertTrue(java.nio.file.Files.exists(work), "the pending copy keeps the work directory");
+
+        snapshot.discard();
+
+        assertTrue(!java.nio.file.Files.exists(work), "the work directory goes with the discarded copy");
+    }
+
+    /**
      * A task that ends right after its final checkpoint's barrier closes its backend before the snapshot
      * thread moves the copy into the checkpoint: the copy must outlive the close, and the work directory
      * go once it has been moved.

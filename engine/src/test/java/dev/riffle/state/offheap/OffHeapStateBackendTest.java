@@ -60,6 +60,28 @@ class OffHeapStateBackendTest extends KeyedStateBackendContract
             other.getMessage());
     }
 
+    /**
+     * A snapshot discarded unwritten (its checkpoint failed at another participant) after the backend was
+     * closed: the store's pages go with the discard, not never.
+     */
+    @Test
+    void aSnapshotDiscardedAfterCloseDeletesTheStoresPages() throws Exception
+    {
+        final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final ValueState<Long> value = backend.valueState(new ValueStateDescriptor<>("v", Long.class));
+        key(backend, 1L);
+        value.update(7L);
+        final java.nio.file.Path pages = ((OffHeapKeyedStateBackend)backend).workDirectory().resolve("store");
+        assertTrue(java.nio.file.Files.exists(pages));
+        final var snapshot = backend.snapshot(1);
+        backend.close();
+        assertTrue(java.nio.file.Files.exists(pages), "the pending snapshot keeps the pages");
+
+        snapshot.discard();
+
+        assertTrue(!java.nio.file.Files.exists(pages), "the discard lets the closed store delete its pages");
+    }
+
     @Test
     void recordValuesRoundTrip()
     {
