@@ -75,6 +75,19 @@ public abstract class KeyedStateBackendContract
         backend.setCurrentKey(key, KeyGroups.assignToKeyGroup(key, MAX_PARALLELISM));
     }
 
+    /**
+     * @return a backend over every key group holding {@code ValueState<Long>} "v" = {@code value} for the
+     * key 1L.
+     */
+    protected KeyedStateBackend backendHoldingOneValue(final long value)
+    {
+        final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        final ValueState<Long> state = backend.valueState(new ValueStateDescriptor<>("v", Long.class));
+        key(backend, 1L);
+        state.update(value);
+        return backend;
+    }
+
     @Test
     void valueStateIsScopedToTheCurrentKeyWithDefault()
     {

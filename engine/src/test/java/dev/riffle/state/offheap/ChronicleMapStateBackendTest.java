@@ -30,10 +30,7 @@ class ChronicleMapStateBackendTest extends KeyedStateBackendContract
     @Test
     void aDiscardedCopyIsDeletedAndTheWorkDirectoryGoesAfterClose() throws Exception
     {
-        final var backend = backend(new dev.riffle.state.KeyGroupRange(0, MAX_PARALLELISM - 1));
-        final var value = backend.valueState(new dev.riffle.api.state.ValueStateDescriptor<>("v", Long.class));
-        key(backend, 1L);
-        value.update(42L);
+        final var backend = backendHoldingOneValue(42L);
         final java.nio.file.Path work = ((ChronicleKeyedStateBackend)backend).workDirectory();
         final var snapshot = backend.snapshot(1);
         final java.nio.file.Path copy = work.resolve("copy-1.state");
@@ -54,10 +51,7 @@ class ChronicleMapStateBackendTest extends KeyedStateBackendContract
     @Test
     void aCopyTakenBeforeCloseIsStillWrittenAndTheWorkDirectoryGoesAfter() throws Exception
     {
-        final var backend = backend(new dev.riffle.state.KeyGroupRange(0, MAX_PARALLELISM - 1));
-        final var value = backend.valueState(new dev.riffle.api.state.ValueStateDescriptor<>("v", Long.class));
-        key(backend, 1L);
-        value.update(42L);
+        final var backend = backendHoldingOneValue(42L);
         final java.nio.file.Path work = ((ChronicleKeyedStateBackend)backend).workDirectory();
         final var snapshot = backend.snapshot(1);
         backend.close();

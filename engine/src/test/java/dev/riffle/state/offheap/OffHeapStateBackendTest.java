@@ -40,10 +40,7 @@ class OffHeapStateBackendTest extends KeyedStateBackendContract
     @Test
     void checkpointOfAnOlderFormatIsRefusedNamingIt() throws Exception
     {
-        final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
-        final ValueState<Long> value = backend.valueState(new ValueStateDescriptor<>("v", Long.class));
-        key(backend, 1L);
-        value.update(7L);
+        final KeyedStateBackend backend = backendHoldingOneValue(7L);
         final KeyedStateHandle written = backend.snapshot(1).write(checkpointDir, "op-7-0");
         final KeyedStateHandle older = new KeyedStateHandle(
             written.firstKeyGroup(), written.lastKeyGroup(), "offheap-v1", written.files());
@@ -67,10 +64,7 @@ class OffHeapStateBackendTest extends KeyedStateBackendContract
     @Test
     void aSnapshotDiscardedAfterCloseDeletesTheStoresPages() throws Exception
     {
-        final KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
-        final ValueState<Long> value = backend.valueState(new ValueStateDescriptor<>("v", Long.class));
-        key(backend, 1L);
-        value.update(7L);
+        final KeyedStateBackend backend = backendHoldingOneValue(7L);
         final java.nio.file.Path pages = ((OffHeapKeyedStateBackend)backend).workDirectory().resolve("store");
         assertTrue(java.nio.file.Files.exists(pages));
         final var snapshot = backend.snapshot(1);
