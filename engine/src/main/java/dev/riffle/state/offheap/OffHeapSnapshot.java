@@ -56,7 +56,7 @@ final class OffHeapSnapshot implements KeyedStateSnapshot
         }
         else
         {
-            final Path shared = Files.createDirectories(checkpointDirectory.resolveSibling(SHARED));
+            final Path shared = sharedDirectory(checkpointDirectory);
             final SnapshotResult result = snapshot.write(checkpointDirectory.resolve(manifestName), shared, filePrefix);
             files.add(CheckpointFiles.describeDurable(checkpointDirectory, manifestName));
             for (final StoreManifest.DataFile data : result.files())
@@ -65,6 +65,17 @@ final class OffHeapSnapshot implements KeyedStateSnapshot
             }
         }
         return new KeyedStateHandle(keyGroups.start(), keyGroups.end(), OffHeapKeyedStateBackend.FORMAT, files);
+    }
+
+    /**
+     * @return the job's {@code shared/} directory beside the checkpoint's, created by the first
+     * checkpoint. Looked at before it is created: {@link Files#createDirectories} on a directory that
+     * exists fails inside and throws and catches an exception, which every checkpoint paid.
+     */
+    private static Path sharedDirectory(final Path checkpointDirectory) throws IOException
+    {
+        final Path shared = checkpointDirectory.resolveSibling(SHARED);
+        return Files.isDirectory(shared) ? shared : Files.createDirectories(shared);
     }
 
     /**
