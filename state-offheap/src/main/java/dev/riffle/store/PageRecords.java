@@ -349,11 +349,16 @@ final class PageRecords
             final int chunks = chunks(layoutSize);
             final int bitmapBytes = bitmapBytes(layoutSize);
             int present = 0;
-            for (int word = 0; word < bitmapBytes; word += Long.BYTES)
+            long spare = 0;
+            if (length >= bitmapBytes)
             {
-                present += Long.bitCount(payload.getLong(word));
+                for (int word = 0; word < bitmapBytes; word += Long.BYTES)
+                {
+                    present += Long.bitCount(payload.getLong(word));
+                }
+                // bits past the last chunk must be clear, or the count below would take them for chunks
+                spare = (chunks & 63) == 0 ? 0 : payload.getLong(bitmapBytes - Long.BYTES) >>> (chunks & 63);
             }
-            final long spare = (chunks & 63) == 0 ? 0 : payload.getLong(bitmapBytes - Long.BYTES) >>> (chunks & 63);
             if (length < bitmapBytes || 0 != spare || fullPayload(layoutSize, present) != length)
             {
                 throw new CorruptSnapshotException(path, "has a malformed page image at offset " + offset, null);

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Full page images without their zero chunks: written and read back byte for byte whatever the target
- * held before, exactly the non-zero chunks' bytes long, and a damaged bitmap refused.
+ * held before, exactly the non-zero chunks' bytes long, and a bitmap that does not match its record
+ * refused.
  */
 class PageRecordsTest
 {
@@ -81,7 +82,7 @@ class PageRecordsTest
     }
 
     @Test
-    void aBitmapThatDisagreesWithTheRecordLengthIsRefused() throws IOException
+    void aBitmapThatDisagreesWithTheRecordIsRefused() throws IOException
     {
         final int pageSize = 4096;
         final byte[] page = new byte[ChangedLines.layoutSize(pageSize)];
@@ -93,8 +94,24 @@ class PageRecordsTest
             out.full(pageBuffer(page, pageSize));
             out.close();
         }
+        final Path pristine = dir.resolve("pristine");
+        java.nio.file.Files.copy(file, pristine);
         // one more chunk marked present, the record's checksum made to match: only the length check is left
         rewrite(file, bitmap -> bitmap.putLong(0, bitmap.getLong(0) | 1L));
+        assertMalformed(file, pageSize);
+        // the present chunk (100 / 32 = 3) moved to a bit past the page's 126 chunks: the count still
+        // matches the length, so only the check of the spare bits is left
+        java.nio.file.Files.copy(pristine, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        rewrite(file, bitmap ->
+        {
+            bitmap.putLong(0, bitmap.getLong(0) & ~(1L << 3));
+            bitmap.putLong(8, bitmap.getLong(8) | 1L << 63);
+        });
+        assertMalformed(file, pageSize);
+    }
+
+    private static void assertMalformed(final Path file, final int pageSize) throws IOException
+    {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
             final CorruptSnapshotException ex = assertThrows(CorruptSnapshotException.class, () ->
