@@ -81,6 +81,16 @@ final class PageRecords
         return bitmapBytes(layoutSize) + (present << CHUNK_SHIFT);
     }
 
+    /**
+     * @return the largest payload a record of a page of {@code pageSize} may have: a full image of a page
+     * without a zero chunk, or a delta of every line, whichever is larger.
+     */
+    static int maxPayload(final int pageSize)
+    {
+        final int layoutSize = ChangedLines.layoutSize(pageSize);
+        return Math.max(fullPayload(layoutSize, chunks(layoutSize)), deltaPayload(ChangedLines.contentLines(pageSize)));
+    }
+
     private static int align8(final int length)
     {
         return (length + 7) & ~7;
@@ -107,8 +117,7 @@ final class PageRecords
             this.channel = channel;
             this.pageSize = pageSize;
             this.layoutSize = ChangedLines.layoutSize(pageSize);
-            this.staging = ByteBuffer.allocateDirect(
-                Math.max(STAGING, HEADER + Math.max(fullPayload(layoutSize, chunks(layoutSize)), layoutSize)));
+            this.staging = ByteBuffer.allocateDirect(Math.max(STAGING, HEADER + maxPayload(pageSize)));
             this.stagingView = new UnsafeBuffer(staging);
         }
 
@@ -292,7 +301,7 @@ final class PageRecords
         {
             this.pageSize = pageSize;
             this.layoutSize = ChangedLines.layoutSize(pageSize);
-            this.maxPayload = Math.max(fullPayload(layoutSize, chunks(layoutSize)), deltaPayload(ChangedLines.contentLines(pageSize)));
+            this.maxPayload = maxPayload(pageSize);
             this.payload = new UnsafeBuffer(ByteBuffer.allocateDirect(maxPayload));
         }
 
