@@ -1,6 +1,5 @@
 package dev.riffle.store;
 
-import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -16,29 +15,20 @@ import java.util.zip.CRC32C;
  * <pre>
  * record  = kind:int  payloadLength:int  crc:int  0:int  payload      (header big-endian, 8-byte aligned)
  *   crc   = CRC-32C of kind, payloadLength (big-endian) and payload
- *   FULL  payload = present:long[chunkWords]  chunkBytes:byte[32 × bits set in present]
- *           the page's first layoutSize bytes (its change map is not saved) as 32-byte chunks: bit i
- *           (word i / 64, bit i % 64) set = chunk i follows, in order; clear = chunk i is all zeros
+ *   FULL  payload = the image of the page's first layoutSize bytes (its change map is not saved):
+ *           32-byte chunks without the all-zero ones, long → long cells reduced to key and value
+ *           ({@link PageImages})
  *   DELTA payload = lines:int  lineIndex:short[lines]   (zero padding to 8)  lineBytes:byte[64 × lines]
- *   (the bitmap words and line indices in native order, as the pages themselves)
+ *   (line indices in native order, as the pages themselves)
  * </pre>
  * Every record carries its own checksum, so a restore reads only the records its chains name, each
  * once, and still detects any damage to them; the file's length (in the manifest) detects truncation.
- * <p>
- * <b>Why full images leave out zero chunks.</b> A page of small entries is mostly cells, and cells are
- * at most 3/4 and, after a split, 3/8 occupied; a 32-byte chunk is one cell, and an empty cell is all
- * zeros. A page of long → long entries went out as about half zeros, and a job whose every key changes
- * between checkpoints writes all its pages whole at every checkpoint: leaving the zero chunks out halves
- * what it writes, checksums and makes the host's disk emulation flush (docs/benchmarks.md). The image
- * is still exact: a chunk left out is zeros in the page as well, whatever the layout.
  */
 final class PageRecords
 {
     static final int FULL = 0x46554C4C;
     static final int DELTA = 0x44454C54;
     static final int HEADER = 16;
-    static final int CHUNK_SHIFT = 5;
-    static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
     /**
      * Staging for appends, unless a page is larger: small enough to stay in L2 between being filled and
      * written (a 1 MiB buffer made reads and writes ~2.5× slower on the development VM).
@@ -58,37 +48,13 @@ final class PageRecords
     }
 
     /**
-     * @return 32-byte chunks of a page's layout (a multiple of 64 bytes: {@link ChangedLines#layoutSize}).
-     */
-    static int chunks(final int layoutSize)
-    {
-        return layoutSize >>> CHUNK_SHIFT;
-    }
-
-    /**
-     * @return bytes of a full image's bitmap.
-     */
-    static int bitmapBytes(final int layoutSize)
-    {
-        return ((chunks(layoutSize) + 63) >>> 6) << 3;
-    }
-
-    /**
-     * @return payload bytes of a full image whose page has {@code present} non-zero chunks.
-     */
-    static int fullPayload(final int layoutSize, final int present)
-    {
-        return bitmapBytes(layoutSize) + (present << CHUNK_SHIFT);
-    }
-
-    /**
      * @return the largest payload a record of a page of {@code pageSize} may have: a full image of a page
-     * without a zero chunk, or a delta of every line, whichever is larger.
+     * without a zero or reduced chunk, or a delta of every line, whichever is larger.
      */
     static int maxPayload(final int pageSize)
     {
         final int layoutSize = ChangedLines.layoutSize(pageSize);
-        return Math.max(fullPayload(layoutSize, chunks(layoutSize)), deltaPayload(ChangedLines.contentLines(pageSize)));
+        return Math.max(PageImages.maxPayload(layoutSize), deltaPayload(ChangedLines.contentLines(pageSize)));
     }
 
     private static int align8(final int length)
@@ -127,59 +93,10 @@ final class PageRecords
         long full(final UnsafeBuffer copy) throws IOException
         {
             final long at = position;
-            final int bitmapBytes = bitmapBytes(layoutSize);
-            reserve(HEADER + fullPayload(layoutSize, chunks(layoutSize)));
+            reserve(HEADER + PageImages.maxPayload(layoutSize));
             final int start = staging.position();
-            final int bitmap = start + HEADER;
-            final int end = packChunks(copy, stagingView, bitmap, bitmapBytes);
-            finishRecord(start, FULL, end - bitmap);
+            finishRecord(start, FULL, PageImages.pack(copy, layoutSize, stagingView, start + HEADER));
             return at;
-        }
-
-        /**
-         * Writes the bitmap of {@code page}'s non-zero chunks at {@code bitmap} and those chunks after it.
-         * Every chunk is stored at the output position and the position advances only past a non-zero
-         * one: no branch on the data, whose zero and non-zero chunks alternate at random in a page of
-         * cells (a branch per chunk mispredicted often enough to cost as much as the file's write). The
-         * caller has reserved room for every chunk, so the stores past the last kept one stay inside
-         * the staging buffer.
-         *
-         * @return the offset in {@code out} after the last chunk kept.
-         */
-        private int packChunks(final UnsafeBuffer page, final UnsafeBuffer out, final int bitmap, final int bitmapBytes)
-        {
-            final int chunks = chunks(layoutSize);
-            page.boundsCheck(0, chunks << CHUNK_SHIFT);
-            out.boundsCheck(bitmap, bitmapBytes + (chunks << CHUNK_SHIFT));
-            final byte[] srcArray = page.byteArray();
-            final long src = page.addressOffset();
-            final byte[] dstArray = out.byteArray();
-            final long dst = out.addressOffset();
-            long data = bitmap + bitmapBytes;
-            for (int word = 0; word << 6 < chunks; word++)
-            {
-                long bits = 0;
-                final int last = Math.min(chunks, (word + 1) << 6);
-                for (int chunk = word << 6; chunk < last; chunk++)
-                {
-                    final long from = src + ((long)chunk << CHUNK_SHIFT);
-                    final long a = UnsafeApi.getLong(srcArray, from);
-                    final long b = UnsafeApi.getLong(srcArray, from + 8);
-                    final long c = UnsafeApi.getLong(srcArray, from + 16);
-                    final long d = UnsafeApi.getLong(srcArray, from + 24);
-                    final long to = dst + data;
-                    UnsafeApi.putLong(dstArray, to, a);
-                    UnsafeApi.putLong(dstArray, to + 8, b);
-                    UnsafeApi.putLong(dstArray, to + 16, c);
-                    UnsafeApi.putLong(dstArray, to + 24, d);
-                    final long any = a | b | c | d;
-                    final long present = (any | -any) >>> 63;
-                    data += present << CHUNK_SHIFT;
-                    bits |= present << chunk;
-                }
-                UnsafeApi.putLong(dstArray, dst + bitmap + ((long)word << 3), bits);
-            }
-            return (int)data;
         }
 
         /**
@@ -340,62 +257,14 @@ final class PageRecords
             }
             if (kind == FULL)
             {
-                unpackChunks(path, offset, length, page, base);
+                if (!PageImages.unpack(payload, length, layoutSize, page, base))
+                {
+                    throw new CorruptSnapshotException(path, "has a malformed page image at offset " + offset, null);
+                }
             }
             else
             {
                 applyLines(path, offset, length, page, base);
-            }
-        }
-
-        /**
-         * Writes every chunk of the page's layout: the ones the bitmap marks from the payload, the others
-         * as zeros.
-         */
-        private void unpackChunks(final Path path, final long offset, final int length, final UnsafeBuffer page,
-            final int base) throws CorruptSnapshotException
-        {
-            final int chunks = chunks(layoutSize);
-            final int bitmapBytes = bitmapBytes(layoutSize);
-            int present = 0;
-            long spare = 0;
-            if (length >= bitmapBytes)
-            {
-                for (int word = 0; word < bitmapBytes; word += Long.BYTES)
-                {
-                    present += Long.bitCount(payload.getLong(word));
-                }
-                // bits past the last chunk must be clear, or the count below would take them for chunks
-                spare = (chunks & 63) == 0 ? 0 : payload.getLong(bitmapBytes - Long.BYTES) >>> (chunks & 63);
-            }
-            if (length < bitmapBytes || 0 != spare || fullPayload(layoutSize, present) != length)
-            {
-                throw new CorruptSnapshotException(path, "has a malformed page image at offset " + offset, null);
-            }
-            page.boundsCheck(base, chunks << CHUNK_SHIFT);
-            final byte[] dstArray = page.byteArray();
-            final long dst = page.addressOffset() + base;
-            final long src = payload.addressOffset();
-            long data = bitmapBytes;
-            for (int chunk = 0; chunk < chunks; chunk++)
-            {
-                final long to = dst + ((long)chunk << CHUNK_SHIFT);
-                if (0 != (payload.getLong((chunk >>> 6) << 3) & (1L << chunk)))
-                {
-                    final long from = src + data;
-                    UnsafeApi.putLong(dstArray, to, UnsafeApi.getLong(from));
-                    UnsafeApi.putLong(dstArray, to + 8, UnsafeApi.getLong(from + 8));
-                    UnsafeApi.putLong(dstArray, to + 16, UnsafeApi.getLong(from + 16));
-                    UnsafeApi.putLong(dstArray, to + 24, UnsafeApi.getLong(from + 24));
-                    data += CHUNK_SIZE;
-                }
-                else
-                {
-                    UnsafeApi.putLong(dstArray, to, 0L);
-                    UnsafeApi.putLong(dstArray, to + 8, 0L);
-                    UnsafeApi.putLong(dstArray, to + 16, 0L);
-                    UnsafeApi.putLong(dstArray, to + 24, 0L);
-                }
             }
         }
 

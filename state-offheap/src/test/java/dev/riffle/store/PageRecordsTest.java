@@ -18,9 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Full page images without their zero chunks: written and read back byte for byte whatever the target
- * held before, exactly the non-zero chunks' bytes long, and a bitmap that does not match its record
- * refused.
+ * Full page images without their zero chunks and with long → long cells reduced: written and read back
+ * byte for byte whatever the target held before, exactly as long as the kept chunks, and bitmaps that do
+ * not match their record refused.
  */
 class PageRecordsTest
 {
@@ -34,13 +34,13 @@ class PageRecordsTest
         for (final int pageSize : new int[]{4096, 65536})
         {
             final int layoutSize = ChangedLines.layoutSize(pageSize);
-            final int chunks = layoutSize / PageRecords.CHUNK_SIZE;
+            final int chunks = layoutSize / PageImages.CHUNK_SIZE;
             // empty, full, every other chunk, the last chunk alone, single non-zero bytes at random
             final byte[][] pages = new byte[5][layoutSize];
             Arrays.fill(pages[1], (byte)0x5A);
             for (int c = 0; c < chunks; c += 2)
             {
-                pages[2][c * PageRecords.CHUNK_SIZE + random.nextInt(PageRecords.CHUNK_SIZE)] = (byte)(1 + random.nextInt(255));
+                pages[2][c * PageImages.CHUNK_SIZE + random.nextInt(PageImages.CHUNK_SIZE)] = (byte)(1 + random.nextInt(255));
             }
             pages[3][layoutSize - 1] = 1;
             for (int i = 0; i < 40; i++)
@@ -65,7 +65,7 @@ class PageRecordsTest
                 for (int p = 0; p < pages.length; p++)
                 {
                     final long end = p + 1 < pages.length ? offsets[p + 1] : channel.size();
-                    assertEquals(PageRecords.HEADER + PageRecords.fullPayload(layoutSize, nonZeroChunks(pages[p])),
+                    assertEquals(PageRecords.HEADER + PageImages.payload(layoutSize, nonZeroChunks(pages[p]), 0),
                         end - offsets[p], "record length of page " + p + " of " + pageSize);
                     // the target holds other bytes everywhere: the image must overwrite its zero chunks too
                     final UnsafeBuffer target = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize + 128));
@@ -79,6 +79,80 @@ class PageRecordsTest
                 }
             }
         }
+    }
+
+    @Test
+    void longCellsOfThePagesFirstStateAreReducedToKeyAndValueAndRebuiltExactly() throws IOException
+    {
+        final SplittableRandom random = new SplittableRandom(11);
+        for (final int pageSize : new int[]{4096, 65536})
+        {
+            final int layoutSize = ChangedLines.layoutSize(pageSize);
+            final int chunks = layoutSize / PageImages.CHUNK_SIZE;
+            final UnsafeBuffer layout = new UnsafeBuffer(new byte[layoutSize]);
+            layout.putInt(BucketPage.LIVE, 12345);
+            layout.putInt(BucketPage.CELL_COUNT, chunks - 2);
+            final int state = 3;
+            // the first cell is a long cell of `state`: it is the one reduced; key 0 and value 0 included
+            int cell = 2;
+            longCell(layout, cell++, state, 0, 0);
+            int reduced = 1;
+            int whole = 0;
+            // cells the reader could not rebuild from key and value: another state, a tag with another
+            // hash, a tombstone, bytes in the padding, a 12-byte key with an 8-byte value
+            longCell(layout, cell++, state + 2, 77, 1);
+            longCell(layout, cell, state, 78, 2);
+            layout.putLong(cell++ * PageImages.CHUNK_SIZE, BucketPage.tag(EntryHash.hash(state, 79L), state));
+            longCell(layout, cell, state, 80, 3);
+            layout.putLong(cell++ * PageImages.CHUNK_SIZE, BucketPage.TOMBSTONE);
+            longCell(layout, cell, state, 81, 4);
+            layout.putInt(cell++ * PageImages.CHUNK_SIZE + 24, 1);
+            longCell(layout, cell, state, 82, 5);
+            layout.putInt(cell++ * PageImages.CHUNK_SIZE + BucketPage.CELL_LENGTHS, 12 | Long.BYTES << 16);
+            whole += 5;
+            for (; cell < chunks; cell++)
+            {
+                if (random.nextInt(100) < 60)
+                {
+                    longCell(layout, cell, state, random.nextLong(), random.nextLong());
+                    reduced++;
+                }
+            }
+            final byte[] page = new byte[layoutSize];
+            layout.getBytes(0, page);
+            final Path file = dir.resolve("cells-" + pageSize);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+            {
+                final PageRecords.Writer out = new PageRecords.Writer(channel, pageSize);
+                out.full(pageBuffer(page, pageSize));
+                out.close();
+                // the header chunk is present (live, cell count), the second header chunk is zero
+                assertEquals(PageRecords.HEADER + PageImages.payload(layoutSize, 1 + whole + reduced, reduced),
+                    channel.size(), "record length of " + pageSize);
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+            {
+                final UnsafeBuffer target = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
+                target.setMemory(0, target.capacity(), (byte)0xEE);
+                new PageRecords.Reader(pageSize).apply(channel, file, 0, true, target, 0);
+                final byte[] restored = new byte[layoutSize];
+                target.getBytes(0, restored);
+                assertArrayEquals(page, restored, "page of " + pageSize);
+            }
+        }
+    }
+
+    /**
+     * Writes the cell of a long → long entry as {@link PagedKeyedStore} does.
+     */
+    private static void longCell(final UnsafeBuffer layout, final int cell, final int state, final long key,
+        final long value)
+    {
+        final int at = cell * PageImages.CHUNK_SIZE;
+        layout.putLong(at + BucketPage.CELL_TAG, BucketPage.tag(EntryHash.hash(state, key), state));
+        layout.putLong(at + BucketPage.CELL_PAYLOAD, key);
+        layout.putLong(at + LongCells.VALUE, value);
+        layout.putInt(at + BucketPage.CELL_LENGTHS, BucketPage.LONG_LENGTHS);
     }
 
     @Test
@@ -108,6 +182,16 @@ class PageRecordsTest
             bitmap.putLong(8, bitmap.getLong(8) | 1L << 63);
         });
         assertMalformed(file, pageSize);
+        // chunks 3 and 5 present, 5 and 6 reduced: the counts give 2 x 32 - 2 x 16 = 32 bytes, the record's
+        // length, so only the check that every reduced chunk is present is left (6 is not)
+        java.nio.file.Files.copy(pristine, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        rewrite(file, bitmap ->
+        {
+            final int compact = PageImages.bitmapBytes(ChangedLines.layoutSize(pageSize));
+            bitmap.putLong(compact, bitmap.getLong(compact) | 1L << 5 | 1L << 6);
+            bitmap.putLong(0, bitmap.getLong(0) | 1L << 5);
+        });
+        assertMalformed(file, pageSize);
     }
 
     private static void assertMalformed(final Path file, final int pageSize) throws IOException
@@ -134,9 +218,9 @@ class PageRecordsTest
     private static int nonZeroChunks(final byte[] layout)
     {
         int present = 0;
-        for (int c = 0; c < layout.length; c += PageRecords.CHUNK_SIZE)
+        for (int c = 0; c < layout.length; c += PageImages.CHUNK_SIZE)
         {
-            for (int i = c; i < c + PageRecords.CHUNK_SIZE; i++)
+            for (int i = c; i < c + PageImages.CHUNK_SIZE; i++)
             {
                 if (0 != layout[i])
                 {

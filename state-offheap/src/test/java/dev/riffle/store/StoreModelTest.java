@@ -186,6 +186,30 @@ class StoreModelTest
     }
 
     @Test
+    void aFullSnapshotOfLongEntriesWritesLittleMoreThanTheirKeysAndValues() throws Exception
+    {
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 7,
+            StoreOptions.DEFAULT));
+        final int state = store.registerState("count");
+        final int keys = 100_000;
+        for (long k = 0; k < keys; k++)
+        {
+            store.addLong((int)(k & 7), state, k * 7919, k);
+        }
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        final SnapshotResult full = store.snapshot(1).write(dir.resolve("m1"), data, "s");
+        // 16 bytes of key and value per entry; the cells' tags and lengths, their empty cells and the
+        // pages' headers must not add more than a quarter (a whole cell would be 32 bytes)
+        assertTrue(full.bytesWritten() <= keys * 20L, full.bytesWritten() + " bytes for " + keys + " entries");
+        final PagedKeyedStore restored = restore(List.of(new StoreRestore.Source(dir.resolve("m1"), data)), 0, 7,
+            StoreOptions.DEFAULT);
+        for (long k = 0; k < keys; k++)
+        {
+            assertEquals(k, restored.getLong((int)(k & 7), state, k * 7919, -1), "key " + k);
+        }
+    }
+
+    @Test
     void incrementalSnapshotAfterOnePercentOfUpdatesWritesDeltas() throws Exception
     {
         final StoreOptions options = StoreOptions.DEFAULT;
