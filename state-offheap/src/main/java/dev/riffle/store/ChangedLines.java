@@ -207,7 +207,7 @@ final class ChangedLines
      *
      * @throws IndexOutOfBoundsException if either range is outside its buffer.
      */
-    static void copyLines(final UnsafeBuffer dst, final int dstIndex, final UnsafeBuffer src, final int srcIndex,
+    private static void copyLines(final UnsafeBuffer dst, final int dstIndex, final UnsafeBuffer src, final int srcIndex,
         final int count)
     {
         final int length = count << LINE_SHIFT;

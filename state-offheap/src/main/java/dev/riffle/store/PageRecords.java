@@ -15,11 +15,10 @@ import java.util.zip.CRC32C;
  * <pre>
  * record  = kind:int  payloadLength:int  crc:int  0:int  payload      (header big-endian, 8-byte aligned)
  *   crc   = CRC-32C of kind, payloadLength (big-endian) and payload
- *   FULL  payload = the image of the page's first layoutSize bytes (its change map is not saved):
- *           32-byte chunks without the all-zero ones, long → long cells reduced to key and value
- *           ({@link PageImages})
- *   DELTA payload = lines:int  lineIndex:short[lines]   (zero padding to 8)  lineBytes:byte[64 × lines]
- *   (line indices in native order, as the pages themselves)
+ *   FULL  payload = image of the page's first layoutSize bytes (its change map is not saved)
+ *   DELTA payload = lines:int  lineIndex:short[lines]  (zero padding to 8)  image of those lines' chunks
+ *   image: 32-byte chunks without the all-zero ones, long → long cells reduced to key and value
+ *   ({@link PageImages}); line indices in native order, as the pages themselves
  * </pre>
  * Every record carries its own checksum, so a restore reads only the records its chains name, each
  * once, and still detects any damage to them; the file's length (in the manifest) detects truncation.
@@ -40,11 +39,19 @@ final class PageRecords
     }
 
     /**
-     * @return payload bytes of a delta of {@code lines} lines.
+     * @return the largest payload of a delta of {@code lines} lines (the image of every chunk whole).
      */
     static int deltaPayload(final int lines)
     {
-        return align8(Integer.BYTES + Short.BYTES * lines) + (lines << ChangedLines.LINE_SHIFT);
+        return linesImageAt(lines) + PageImages.maxImageBytes(2 * lines);
+    }
+
+    /**
+     * @return offset of a delta's image in its payload, after the line count and indices.
+     */
+    private static int linesImageAt(final int lines)
+    {
+        return align8(Integer.BYTES + Short.BYTES * lines);
     }
 
     /**
@@ -54,7 +61,8 @@ final class PageRecords
     static int maxPayload(final int pageSize)
     {
         final int layoutSize = ChangedLines.layoutSize(pageSize);
-        return Math.max(PageImages.maxPayload(layoutSize), deltaPayload(ChangedLines.contentLines(pageSize)));
+        return Math.max(PageImages.maxImageBytes(PageImages.chunks(layoutSize)),
+            deltaPayload(ChangedLines.contentLines(pageSize)));
     }
 
     private static int align8(final int length)
@@ -93,24 +101,24 @@ final class PageRecords
         long full(final UnsafeBuffer copy) throws IOException
         {
             final long at = position;
-            reserve(HEADER + PageImages.maxPayload(layoutSize));
+            reserve(HEADER + PageImages.maxImageBytes(PageImages.chunks(layoutSize)));
             final int start = staging.position();
-            finishRecord(start, FULL, PageImages.pack(copy, layoutSize, stagingView, start + HEADER));
+            finishRecord(start, FULL, PageImages.packPage(copy, layoutSize, stagingView, start + HEADER));
             return at;
         }
 
         /**
          * @return file offset of the delta of the lines {@code copy}'s change map marks.
+         * @throws IllegalStateException if the map marks another number of lines than {@code lines}.
          */
         long delta(final UnsafeBuffer copy, final int lines) throws IOException
         {
             final long at = position;
-            final int payload = deltaPayload(lines);
-            reserve(HEADER + payload);
+            reserve(HEADER + deltaPayload(lines));
             final int start = staging.position();
             final int indices = start + HEADER + Integer.BYTES;
-            int data = start + HEADER + align8(Integer.BYTES + Short.BYTES * lines);
-            stagingView.setMemory(start + HEADER, data - start - HEADER, (byte)0);
+            final int image = start + HEADER + linesImageAt(lines);
+            stagingView.setMemory(start + HEADER, image - start - HEADER, (byte)0);
             stagingView.putInt(start + HEADER, lines);
             int n = 0;
             final int contentLines = ChangedLines.contentLines(pageSize);
@@ -124,8 +132,6 @@ final class PageRecords
                 {
                     stagingView.putShort(indices + (n++ << 1), (short)l);
                 }
-                ChangedLines.copyLines(stagingView, data, copy, line << ChangedLines.LINE_SHIFT, end - line);
-                data += (end - line) << ChangedLines.LINE_SHIFT;
                 line = ChangedLines.nextChanged(copy, map, end, contentLines);
             }
             if (line < contentLines)
@@ -136,7 +142,8 @@ final class PageRecords
             {
                 throw new IllegalStateException("change map counted " + lines + " lines, then " + n);
             }
-            finishRecord(start, DELTA, payload);
+            final int imageBytes = PageImages.packLines(copy, layoutSize, stagingView, indices, lines, stagingView, image);
+            finishRecord(start, DELTA, image - start - HEADER + imageBytes);
             return at;
         }
 
@@ -257,7 +264,7 @@ final class PageRecords
             }
             if (kind == FULL)
             {
-                if (!PageImages.unpack(payload, length, layoutSize, page, base))
+                if (!PageImages.unpackPage(payload, length, layoutSize, page, base))
                 {
                     throw new CorruptSnapshotException(path, "has a malformed page image at offset " + offset, null);
                 }
@@ -272,12 +279,11 @@ final class PageRecords
             final int base) throws CorruptSnapshotException
         {
             final int lines = payload.getInt(0);
-            if (lines < 0 || lines > ChangedLines.contentLines(pageSize) || deltaPayload(lines) != length)
+            final int contentLines = ChangedLines.contentLines(pageSize);
+            if (lines < 0 || lines > contentLines || linesImageAt(lines) > length)
             {
                 throw new CorruptSnapshotException(path, "has a malformed page delta at offset " + offset, null);
             }
-            int data = align8(Integer.BYTES + Short.BYTES * lines);
-            final int contentLines = ChangedLines.contentLines(pageSize);
             for (int i = 0; i < lines; i++)
             {
                 final int line = payload.getShort(Integer.BYTES + (i << 1));
@@ -285,8 +291,11 @@ final class PageRecords
                 {
                     throw new CorruptSnapshotException(path, "has a delta line out of range at offset " + offset, null);
                 }
-                ChangedLines.copyLines(page, base + (line << ChangedLines.LINE_SHIFT), payload, data, 1);
-                data += ChangedLines.LINE_SIZE;
+            }
+            final int image = linesImageAt(lines);
+            if (!PageImages.unpackLines(payload, Integer.BYTES, lines, image, length - image, page, base, layoutSize))
+            {
+                throw new CorruptSnapshotException(path, "has a malformed page delta at offset " + offset, null);
             }
         }
 

@@ -258,10 +258,10 @@ final class SnapshotFileWriter
         if (lines >= 0)
         {
             final SnapshotLineage.Chain previous = store.lineage.chain(page);
-            final int bytes = PageRecords.HEADER + PageRecords.deltaPayload(lines);
             final PageRef[] records = Arrays.copyOf(previous.records(), previous.records().length + 1);
-            records[records.length - 1] = new PageRef(dataName, out.delta(copy, lines));
-            return new SnapshotLineage.Chain(records, epoch, previous.deltaBytes() + bytes);
+            final long at = out.delta(copy, lines);
+            records[records.length - 1] = new PageRef(dataName, at);
+            return new SnapshotLineage.Chain(records, epoch, previous.deltaBytes() + (int)(out.length() - at));
         }
         return new SnapshotLineage.Chain(new PageRef[]{new PageRef(dataName, out.full(copy))}, epoch, 0);
     }

@@ -65,7 +65,7 @@ class PageRecordsTest
                 for (int p = 0; p < pages.length; p++)
                 {
                     final long end = p + 1 < pages.length ? offsets[p + 1] : channel.size();
-                    assertEquals(PageRecords.HEADER + PageImages.payload(layoutSize, nonZeroChunks(pages[p]), 0),
+                    assertEquals(PageRecords.HEADER + PageImages.imageBytes(chunks, nonZeroChunks(pages[p]), 0),
                         end - offsets[p], "record length of page " + p + " of " + pageSize);
                     // the target holds other bytes everywhere: the image must overwrite its zero chunks too
                     final UnsafeBuffer target = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize + 128));
@@ -127,7 +127,7 @@ class PageRecordsTest
                 out.full(pageBuffer(page, pageSize));
                 out.close();
                 // the header chunk is present (live, cell count), the second header chunk is zero
-                assertEquals(PageRecords.HEADER + PageImages.payload(layoutSize, 1 + whole + reduced, reduced),
+                assertEquals(PageRecords.HEADER + PageImages.imageBytes(chunks, 1 + whole + reduced, reduced),
                     channel.size(), "record length of " + pageSize);
             }
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
@@ -138,6 +138,55 @@ class PageRecordsTest
                 final byte[] restored = new byte[layoutSize];
                 target.getBytes(0, restored);
                 assertArrayEquals(page, restored, "page of " + pageSize);
+            }
+        }
+    }
+
+    @Test
+    void deltasCarryTheirLinesReducedAndWriteNothingElse() throws IOException
+    {
+        final int pageSize = 65536;
+        final int layoutSize = ChangedLines.layoutSize(pageSize);
+        final int state = 1;
+        final UnsafeBuffer copy = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
+        // line 1: two long cells; line 5: a long cell and an empty cell; line 6: a cell of another state and
+        // an empty one; line 9: all zeros (a removed entry's cell is a tombstone, but the writer must not
+        // care); line 200: a long cell and a 12-byte String key; every other line: junk that must stay
+        longCell(copy, 2, state, 10, 100);
+        longCell(copy, 3, state, 11, 101);
+        longCell(copy, 10, state, 12, 102);
+        longCell(copy, 12, state + 1, 13, 103);
+        longCell(copy, 400, state, 14, 104);
+        longCell(copy, 401, state, 15, 105);
+        copy.putInt(401 * PageImages.CHUNK_SIZE + BucketPage.CELL_LENGTHS, 12 | Long.BYTES << 16);
+        final int[] lines = {1, 5, 6, 9, 200};
+        for (final int line : lines)
+        {
+            copy.putByte(layoutSize + line, ChangedLines.CHANGED);
+        }
+        final Path file = dir.resolve("delta");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+        {
+            final PageRecords.Writer out = new PageRecords.Writer(channel, pageSize);
+            out.delta(copy, lines.length);
+            out.close();
+            // present: 2 + 1 + 1 + 0 + 2 chunks; reduced: 2 + 1 + 0 + 0 + 1
+            final int indices = (Integer.BYTES + Short.BYTES * lines.length + 7) & ~7;
+            assertEquals(PageRecords.HEADER + indices + PageImages.imageBytes(2 * lines.length, 6, 4), channel.size());
+        }
+        final UnsafeBuffer target = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
+        target.setMemory(0, pageSize, (byte)0xEE);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            new PageRecords.Reader(pageSize).apply(channel, file, 0, false, target, 0);
+        }
+        for (int line = 0; line < ChangedLines.contentLines(pageSize); line++)
+        {
+            final int at = line << ChangedLines.LINE_SHIFT;
+            final boolean written = Arrays.stream(lines).anyMatch(l -> l == at >>> ChangedLines.LINE_SHIFT);
+            for (int i = at; i < at + ChangedLines.LINE_SIZE; i++)
+            {
+                assertEquals(written ? copy.getByte(i) : (byte)0xEE, target.getByte(i), "byte " + i);
             }
         }
     }
@@ -187,7 +236,7 @@ class PageRecordsTest
         java.nio.file.Files.copy(pristine, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         rewrite(file, bitmap ->
         {
-            final int compact = PageImages.bitmapBytes(ChangedLines.layoutSize(pageSize));
+            final int compact = PageImages.bitmapBytes(PageImages.chunks(ChangedLines.layoutSize(pageSize)));
             bitmap.putLong(compact, bitmap.getLong(compact) | 1L << 5 | 1L << 6);
             bitmap.putLong(0, bitmap.getLong(0) | 1L << 5);
         });
