@@ -191,6 +191,142 @@ class PageRecordsTest
         }
     }
 
+    @Test
+    void randomMixturesOfCellsNearCellsAndBytesReadBackExactlyAsImagesAndAsDeltas() throws IOException
+    {
+        final SplittableRandom random = new SplittableRandom(2026);
+        for (final int pageSize : new int[]{4096, 65536})
+        {
+            final int layoutSize = ChangedLines.layoutSize(pageSize);
+            final int chunks = layoutSize / PageImages.CHUNK_SIZE;
+            final int contentLines = ChangedLines.contentLines(pageSize);
+            final Path file = dir.resolve("mixed-" + pageSize);
+            final int rounds = 40;
+            final UnsafeBuffer[] pages = new UnsafeBuffer[rounds];
+            final int[][] deltaLines = new int[rounds][];
+            final long[] fullAt = new long[rounds];
+            final long[] deltaAt = new long[rounds];
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+            {
+                final PageRecords.Writer out = new PageRecords.Writer(channel, pageSize);
+                for (int r = 0; r < rounds; r++)
+                {
+                    pages[r] = mixedPage(random, pageSize, chunks);
+                    final long before = out.length();
+                    fullAt[r] = out.full(pages[r]);
+                    assertEquals(PageRecords.HEADER + PageImages.imageBytes(chunks, nonZeroChunks(pages[r], 0, chunks),
+                        rebuildableChunks(pages[r], 0, chunks)), out.length() - before, "image length, round " + r);
+                    // a delta of a random set of lines (any number, up to all of them)
+                    final int[] lines = random.ints(random.nextInt(contentLines + 1), 0, contentLines).distinct().sorted()
+                        .toArray();
+                    pages[r].setMemory(layoutSize, pageSize - layoutSize, (byte)0);
+                    for (final int line : lines)
+                    {
+                        pages[r].putByte(layoutSize + line, ChangedLines.CHANGED);
+                    }
+                    deltaLines[r] = lines;
+                    deltaAt[r] = out.delta(pages[r], lines.length);
+                }
+                out.close();
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+            {
+                final PageRecords.Reader reader = new PageRecords.Reader(pageSize);
+                for (int r = 0; r < rounds; r++)
+                {
+                    final UnsafeBuffer target = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
+                    target.setMemory(0, pageSize, (byte)0xEE);
+                    reader.apply(channel, file, fullAt[r], true, target, 0);
+                    assertArrayEquals(bytes(pages[r], 0, layoutSize), bytes(target, 0, layoutSize),
+                        "image of round " + r);
+                    target.setMemory(0, pageSize, (byte)0xEE);
+                    reader.apply(channel, file, deltaAt[r], false, target, 0);
+                    int next = 0;
+                    for (int line = 0; line < contentLines; line++)
+                    {
+                        final boolean inDelta = next < deltaLines[r].length && deltaLines[r][next] == line;
+                        next += inDelta ? 1 : 0;
+                        for (int i = line << ChangedLines.LINE_SHIFT; i < (line + 1) << ChangedLines.LINE_SHIFT; i++)
+                        {
+                            assertEquals(inDelta ? pages[r].getByte(i) : (byte)0xEE, target.getByte(i),
+                                "delta of round " + r + ", byte " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A page whose chunks are, at random: zeros, long cells of state 4 (the first cell is one), of state 9,
+     * such cells with one bit flipped anywhere, and random bytes.
+     */
+    private static UnsafeBuffer mixedPage(final SplittableRandom random, final int pageSize, final int chunks)
+    {
+        final UnsafeBuffer page = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
+        longCell(page, 2, 4, random.nextLong(), random.nextLong());
+        for (int c = 3; c < chunks; c++)
+        {
+            final int kind = random.nextInt(100);
+            final int at = c * PageImages.CHUNK_SIZE;
+            if (kind < 40)
+            {
+                continue;
+            }
+            longCell(page, c, kind < 85 ? 4 : 9, random.nextInt(3) == 0 ? random.nextInt(100) : random.nextLong(),
+                random.nextInt(3) == 0 ? 0 : random.nextLong());
+            if (kind >= 75 && kind < 85)
+            {
+                final int bit = random.nextInt(PageImages.CHUNK_SIZE * 8);
+                page.putByte(at + bit / 8, (byte)(page.getByte(at + bit / 8) ^ (1 << (bit % 8))));
+            }
+            else if (kind >= 95)
+            {
+                for (int i = 0; i < PageImages.CHUNK_SIZE; i++)
+                {
+                    page.putByte(at + i, (byte)random.nextInt(256));
+                }
+            }
+        }
+        return page;
+    }
+
+    private static int nonZeroChunks(final UnsafeBuffer page, final int first, final int end)
+    {
+        int present = 0;
+        for (int c = first; c < end; c++)
+        {
+            final int at = c * PageImages.CHUNK_SIZE;
+            present += (page.getLong(at) | page.getLong(at + 8) | page.getLong(at + 16) | page.getLong(at + 24)) != 0 ?
+                1 : 0;
+        }
+        return present;
+    }
+
+    /**
+     * @return chunks equal to the long cell of state 4 (the first cell's) that their key and value make.
+     */
+    private static int rebuildableChunks(final UnsafeBuffer page, final int first, final int end)
+    {
+        final UnsafeBuffer cell = new UnsafeBuffer(new byte[PageImages.CHUNK_SIZE]);
+        int rebuildable = 0;
+        for (int c = first; c < end; c++)
+        {
+            final int at = c * PageImages.CHUNK_SIZE;
+            longCell(cell, 0, 4, page.getLong(at + BucketPage.CELL_PAYLOAD), page.getLong(at + LongCells.VALUE));
+            rebuildable += Arrays.equals(bytes(cell, 0, PageImages.CHUNK_SIZE), bytes(page, at, PageImages.CHUNK_SIZE)) ?
+                1 : 0;
+        }
+        return rebuildable;
+    }
+
+    private static byte[] bytes(final UnsafeBuffer buffer, final int at, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(at, bytes);
+        return bytes;
+    }
+
     /**
      * Writes the cell of a long → long entry as {@link PagedKeyedStore} does.
      */
