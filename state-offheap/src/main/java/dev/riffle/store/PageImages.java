@@ -19,6 +19,10 @@ import java.nio.ByteOrder;
  *     bytes 0..8 are then BucketPage.tag(EntryHash.hash(state, key), state) and bytes 24..32 an int 0
  *     and the int BucketPage.LONG_LENGTHS
  * </pre>
+ * <b>Why zero chunks are left out.</b> A page of small entries is mostly cells, at most 3/4 and, after a
+ * split, 3/8 occupied; a chunk is one cell and an empty cell is all zeros, so a page of long → long
+ * entries is about half zeros.
+ * <p>
  * <b>Why the cells are reduced.</b> A long → long cell is 32 bytes of which a restore can recompute half:
  * the tag from the state and the key, the lengths and the zero padding are constants. A job counting long
  * keys changes every page between two checkpoints and writes them all whole at each one; halving what a

@@ -26,8 +26,8 @@ final class OffHeapKeyedStateBackend extends StoreKeyedStateBackend
      * checkpoint is refused rather than read with the new meaning. v3: store format 5 (packed lookup
      * slots). v4: list and map states keep one entry per element or map entry ({@link CollectionKeys})
      * where v3 kept the key's whole collection in one entry. v5: store format 6 (full page images
-     * without their all-zero chunks). v6: store format 7 (long → long cells of full images reduced to key
-     * and value).
+     * without their all-zero chunks). v6: store format 7 (long → long cells of page images and deltas
+     * reduced to key and value).
      */
     static final String FORMAT = "offheap-v6";
 
