@@ -75,32 +75,37 @@ final class ByteCells
      * @return true if the {@code length} bytes at the raw address {@code stored} equal those at
      * {@code (array, address)} (an on-heap array with its offset, or null and an off-heap address); the
      * caller has checked both ranges.
+     * <p>
+     * A key's last bytes are compared as one word that overlaps the words before it (a String key of 11
+     * bytes is two long compares, not a long and three byte compares): every load stays inside both
+     * ranges, and the branches per key stay two or three whatever its length's remainder.
      */
     static boolean equal(final long stored, final byte[] array, final long address, final int length)
     {
-        int i = 0;
-        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        if (length >= Long.BYTES)
         {
-            if (UnsafeApi.getLong(stored + i) != UnsafeApi.getLong(array, address + i))
+            for (int i = 0; i + Long.BYTES < length; i += Long.BYTES)
             {
-                return false;
+                if (UnsafeApi.getLong(stored + i) != UnsafeApi.getLong(array, address + i))
+                {
+                    return false;
+                }
             }
+            final int last = length - Long.BYTES;
+            return UnsafeApi.getLong(stored + last) == UnsafeApi.getLong(array, address + last);
         }
-        if (i + Integer.BYTES <= length)
+        if (length >= Integer.BYTES)
         {
-            if (UnsafeApi.getInt(stored + i) != UnsafeApi.getInt(array, address + i))
-            {
-                return false;
-            }
-            i += Integer.BYTES;
+            final int last = length - Integer.BYTES;
+            return UnsafeApi.getInt(stored) == UnsafeApi.getInt(array, address) &&
+                UnsafeApi.getInt(stored + last) == UnsafeApi.getInt(array, address + last);
         }
-        for (; i < length; i++)
+        if (length >= Short.BYTES)
         {
-            if (UnsafeApi.getByte(stored + i) != UnsafeApi.getByte(array, address + i))
-            {
-                return false;
-            }
+            final int last = length - Short.BYTES;
+            return UnsafeApi.getShort(stored) == UnsafeApi.getShort(array, address) &&
+                UnsafeApi.getShort(stored + last) == UnsafeApi.getShort(array, address + last);
         }
-        return true;
+        return 0 == length || UnsafeApi.getByte(stored) == UnsafeApi.getByte(array, address);
     }
 }
