@@ -142,7 +142,8 @@ final class PageRecords
             {
                 throw new IllegalStateException("change map counted " + lines + " lines, then " + n);
             }
-            final int imageBytes = PageImages.packLines(copy, layoutSize, stagingView, indices, lines, stagingView, image);
+            final int imageBytes =
+                PageImages.packLines(copy, layoutSize, stagingView, indices, lines, stagingView, image);
             finishRecord(start, DELTA, image - start - HEADER + imageBytes);
             return at;
         }

@@ -65,8 +65,9 @@ class PageRecordsTest
                 for (int p = 0; p < pages.length; p++)
                 {
                     final long end = p + 1 < pages.length ? offsets[p + 1] : channel.size();
-                    assertEquals(PageRecords.HEADER + PageImages.imageBytes(chunks, nonZeroChunks(pages[p]), 0),
-                        end - offsets[p], "record length of page " + p + " of " + pageSize);
+                    final int present = nonZeroChunks(new UnsafeBuffer(pages[p]), chunks);
+                    assertEquals(PageRecords.HEADER + PageImages.imageBytes(chunks, present, 0), end - offsets[p],
+                        "record length of page " + p + " of " + pageSize);
                     // the target holds other bytes everywhere: the image must overwrite its zero chunks too
                     final UnsafeBuffer target = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize + 128));
                     target.setMemory(0, target.capacity(), (byte)0xEE);
@@ -214,8 +215,8 @@ class PageRecordsTest
                     pages[r] = mixedPage(random, pageSize, chunks);
                     final long before = out.length();
                     fullAt[r] = out.full(pages[r]);
-                    assertEquals(PageRecords.HEADER + PageImages.imageBytes(chunks, nonZeroChunks(pages[r], 0, chunks),
-                        rebuildableChunks(pages[r], 0, chunks)), out.length() - before, "image length, round " + r);
+                    assertEquals(PageRecords.HEADER + PageImages.imageBytes(chunks, nonZeroChunks(pages[r], chunks),
+                        rebuildableChunks(pages[r], chunks)), out.length() - before, "image length, round " + r);
                     // a delta of a random set of lines (any number, up to all of them)
                     final int[] lines = random.ints(random.nextInt(contentLines + 1), 0, contentLines).distinct().sorted()
                         .toArray();
@@ -291,10 +292,10 @@ class PageRecordsTest
         return page;
     }
 
-    private static int nonZeroChunks(final UnsafeBuffer page, final int first, final int end)
+    private static int nonZeroChunks(final UnsafeBuffer page, final int chunks)
     {
         int present = 0;
-        for (int c = first; c < end; c++)
+        for (int c = 0; c < chunks; c++)
         {
             final int at = c * PageImages.CHUNK_SIZE;
             present += (page.getLong(at) | page.getLong(at + 8) | page.getLong(at + 16) | page.getLong(at + 24)) != 0 ?
@@ -306,11 +307,11 @@ class PageRecordsTest
     /**
      * @return chunks equal to the long cell of state 4 (the first cell's) that their key and value make.
      */
-    private static int rebuildableChunks(final UnsafeBuffer page, final int first, final int end)
+    private static int rebuildableChunks(final UnsafeBuffer page, final int chunks)
     {
         final UnsafeBuffer cell = new UnsafeBuffer(new byte[PageImages.CHUNK_SIZE]);
         int rebuildable = 0;
-        for (int c = first; c < end; c++)
+        for (int c = 0; c < chunks; c++)
         {
             final int at = c * PageImages.CHUNK_SIZE;
             longCell(cell, 0, 4, page.getLong(at + BucketPage.CELL_PAYLOAD), page.getLong(at + LongCells.VALUE));
@@ -398,23 +399,6 @@ class PageRecordsTest
         // the change map after the layout is not part of the image
         buffer.setMemory(layout.length, pageSize - layout.length, ChangedLines.CHANGED);
         return buffer;
-    }
-
-    private static int nonZeroChunks(final byte[] layout)
-    {
-        int present = 0;
-        for (int c = 0; c < layout.length; c += PageImages.CHUNK_SIZE)
-        {
-            for (int i = c; i < c + PageImages.CHUNK_SIZE; i++)
-            {
-                if (0 != layout[i])
-                {
-                    present++;
-                    break;
-                }
-            }
-        }
-        return present;
     }
 
     /**
