@@ -342,6 +342,42 @@ class PageRecordsTest
     }
 
     @Test
+    void aDeltaWhoseImageOrLinesDisagreeWithTheRecordIsRefused() throws IOException
+    {
+        final int pageSize = 4096;
+        final int layoutSize = ChangedLines.layoutSize(pageSize);
+        final UnsafeBuffer copy = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
+        longCell(copy, 2, 0, 5, 6);
+        copy.putByte(layoutSize + 1, ChangedLines.CHANGED);
+        copy.putByte(layoutSize + 3, ChangedLines.CHANGED);
+        final Path file = dir.resolve("delta");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+        {
+            final PageRecords.Writer out = new PageRecords.Writer(channel, pageSize);
+            out.delta(copy, 2);
+            out.close();
+        }
+        final Path pristine = dir.resolve("pristine");
+        java.nio.file.Files.copy(file, pristine);
+        // payload: lines, two indices, then the image of their 4 chunks, of which only chunk 0 (the cell)
+        // is present, and reduced. Its present bit moved to chunk 3 with the reduced bit kept: the counts
+        // still give the record's length, so only the check that every reduced chunk is present is left
+        final int image = 8;
+        final int reduced = image + PageImages.bitmapBytes(4);
+        rewrite(file, payload -> payload.putLong(image, payload.getLong(image) & ~1L | 1L << 3));
+        assertMalformed(file, pageSize, false, "malformed page delta");
+        // a line index past the page's last line
+        java.nio.file.Files.copy(pristine, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        rewrite(file, payload -> payload.putShort(Integer.BYTES, (short)ChangedLines.contentLines(pageSize)));
+        assertMalformed(file, pageSize, false, "delta line out of range");
+        // more lines counted than the record has room for
+        java.nio.file.Files.copy(pristine, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        rewrite(file, payload -> payload.putInt(0, 100));
+        assertMalformed(file, pageSize, false, "malformed page delta");
+        assertEquals(1L, readLong(pristine, PageRecords.HEADER + reduced), "chunk 0 of the image is reduced");
+    }
+
+    @Test
     void aBitmapThatDisagreesWithTheRecordIsRefused() throws IOException
     {
         final int pageSize = 4096;
@@ -382,14 +418,25 @@ class PageRecordsTest
 
     private static void assertMalformed(final Path file, final int pageSize) throws IOException
     {
+        assertMalformed(file, pageSize, true, "malformed page image");
+    }
+
+    private static void assertMalformed(final Path file, final int pageSize, final boolean image, final String error)
+        throws IOException
+    {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
             final CorruptSnapshotException ex = assertThrows(CorruptSnapshotException.class, () ->
-                new PageRecords.Reader(pageSize).apply(channel, file, 0, true,
+                new PageRecords.Reader(pageSize).apply(channel, file, 0, image,
                     new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize)), 0));
-            assertTrue(ex.getMessage().contains("malformed page image") && ex.getMessage().contains(file.toString()),
-                ex.getMessage());
+            assertTrue(ex.getMessage().contains(error) && ex.getMessage().contains(file.toString()), ex.getMessage());
         }
+    }
+
+    private static long readLong(final Path file, final int at) throws IOException
+    {
+        final UnsafeBuffer bytes = new UnsafeBuffer(java.nio.file.Files.readAllBytes(file));
+        return bytes.getLong(at);
     }
 
     private static UnsafeBuffer pageBuffer(final byte[] layout, final int pageSize)
