@@ -207,8 +207,8 @@ final class ChangedLines
      *
      * @throws IndexOutOfBoundsException if either range is outside its buffer.
      */
-    private static void copyLines(final UnsafeBuffer dst, final int dstIndex, final UnsafeBuffer src, final int srcIndex,
-        final int count)
+    private static void copyLines(final UnsafeBuffer dst, final int dstIndex, final UnsafeBuffer src,
+        final int srcIndex, final int count)
     {
         final int length = count << LINE_SHIFT;
         if (count > SHORT_RUN_LINES)

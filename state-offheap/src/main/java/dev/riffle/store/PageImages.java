@@ -127,6 +127,10 @@ final class PageImages
      * Every chunk is stored at the output position and the position advances by what the chunk keeps (0,
      * 16 or 32 bytes): no branch on the data, whose zero, reduced and whole chunks alternate at random in
      * a page of cells. The stores past the image's end stay inside the room the caller reserved.
+     *
+     * @param indexArray   the line list's array, or null if it is off heap (or there is none).
+     * @param indexAddress the line list's address (its offset in {@code indexArray}), or 0 for the page's
+     *                     chunks in order: no line list is ever at address 0.
      */
     private static int pack(final UnsafeBuffer page, final byte[] indexArray, final long indexAddress,
         final int chunks, final UnsafeBuffer out, final int at)
@@ -185,6 +189,9 @@ final class PageImages
         return (int)((any | -any) >>> 63) | (int)((((differs | -differs) >>> 63) ^ 1) << 1);
     }
 
+    /**
+     * @return the address of chunk {@code chunk} of the run: of the page in order, or of the line list.
+     */
     private static long chunkAddress(final long src, final boolean lines, final byte[] indexArray,
         final long indexAddress, final int chunk)
     {
