@@ -98,7 +98,7 @@ final class ByteKeyEntries
             }
             barrier.beforeInPlaceWrite(foundDirectory.page(foundIndex), foundPageAddress, at, Long.BYTES);
             LongCells.put(at, value);
-            ChangedLines.markLong(foundPageAddress, layoutSize, at);
+            markOverwrite(cell, at, Long.BYTES);
             return;
         }
         longValue.putLong(0, value);
@@ -115,7 +115,7 @@ final class ByteKeyEntries
             barrier.beforeInPlaceWrite(foundDirectory.page(foundIndex), foundPageAddress, at, Long.BYTES);
             final long value = LongCells.get(at) + delta;
             LongCells.put(at, value);
-            ChangedLines.markLong(foundPageAddress, layoutSize, at);
+            markOverwrite(cell, at, Long.BYTES);
             return value;
         }
         longValue.putLong(0, delta);
@@ -260,7 +260,28 @@ final class ByteKeyEntries
         }
         barrier.beforeInPlaceWrite(foundPage, foundPageAddress, buffer.addressOffset() + at, valueLength);
         buffer.putBytes(at, value, valueOffset, valueLength);
-        ChangedLines.mark(buffer, base, layoutSize, at, valueLength);
+        markOverwrite(buffer.addressOffset() + c, buffer.addressOffset() + at, valueLength);
+    }
+
+    /**
+     * Marks an in-place overwrite of the {@code length} bytes at {@code at}, the value of the entry in cell
+     * {@code cell} of the page {@link #findByteCell} found: a values mark if the value is inline in its
+     * cell, else the value's lines in the page's heap whole.
+     */
+    private void markOverwrite(final long cell, final long at, final int length)
+    {
+        if (at > cell && at - cell < BucketPage.CELL_SIZE)
+        {
+            ChangedLines.markValue(foundPageAddress, layoutSize, cell);
+        }
+        else
+        {
+            for (long line = at; line < at + length; line += ChangedLines.LINE_SIZE)
+            {
+                ChangedLines.mark(foundPageAddress, layoutSize, line);
+            }
+            ChangedLines.mark(foundPageAddress, layoutSize, at + length - 1);
+        }
     }
 
     boolean remove(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,

@@ -15,8 +15,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * third of an overwrite of a long at random. A dense map outside the pages, or a bitmap, measured no
  * better (docs/benchmarks.md, "the change-map mark").
  * <p>
- * <b>Who writes.</b> The writer marks a line after changing it (plain byte stores); a rebuilt or new
- * page has every line marked. The thread that captures the page for a snapshot (see
+ * <b>Two kinds of mark.</b> {@link #WHOLE}: the line changed in any way (an entry inserted, removed or
+ * moved, a header or heap byte written) and a delta carries all of it. {@link #VALUES}: only values of
+ * entries inline in the line's cells were overwritten in place, with values of the same length — the
+ * change of a counter or of a fixed-size value, by far the most frequent — and a delta carries just
+ * those values, because whoever applies it already has the line's cells as they were ({@link ValueLines}).
+ * A byte is 0, {@code VALUES}, or has bit {@code WHOLE} set ({@code WHOLE | VALUES} included).
+ * <p>
+ * <b>Who writes.</b> The writer marks a line after changing it: a whole-line mark is a plain byte store
+ * (it overrides a values mark), a values mark sets its bit over what the byte holds, so that it never
+ * downgrades a whole-line mark; a rebuilt or new page has every line marked whole. The thread that captures the page for a snapshot (see
  * {@link PageCaptures}: the writer before its first change, or the snapshot thread) copies the page with
  * its map and clears the map in the live page, while it holds the capture: the writer does not touch the
  * page in between, and its next change follows its acquire of the released capture, so it marks a
@@ -27,7 +35,15 @@ final class ChangedLines
     static final int LINE_SHIFT = 6;
     static final int LINE_SIZE = 1 << LINE_SHIFT;
     private static final int SHORT_RUN_LINES = 4;
-    static final byte CHANGED = 1;
+    /**
+     * A line to save whole.
+     */
+    static final byte WHOLE = 1;
+    /**
+     * A line in which only inline values changed in place (when it is the only bit set).
+     */
+    static final byte VALUES = 2;
+    private static final long LOW_BITS = 0x0101_0101_0101_0101L;
 
     private ChangedLines()
     {
@@ -58,7 +74,7 @@ final class ChangedLines
     }
 
     /**
-     * Marks the line of one address of a page; the long fast path.
+     * Marks the line of one address of a page whole.
      *
      * @param pageAddress address of the page.
      * @param layoutSize  {@link #layoutSize} of the store's pages.
@@ -66,11 +82,34 @@ final class ChangedLines
      */
     static void mark(final long pageAddress, final int layoutSize, final long address)
     {
-        UnsafeApi.putByte(pageAddress + layoutSize + ((address - pageAddress) >>> LINE_SHIFT), CHANGED);
+        UnsafeApi.putByte(pageAddress + layoutSize + ((address - pageAddress) >>> LINE_SHIFT), WHOLE);
     }
 
     /**
-     * Marks the line(s) of the 8 bytes at {@code address}: an unaligned long in a page's heap may
+     * Marks that the value of the inline entry of the cell at {@code cell} was overwritten in place by one
+     * of the same length: nothing else of the cell changed. Only for inline entries (a value in the page's
+     * heap is marked whole), whose cells never straddle two lines.
+     *
+     * @param pageAddress address of the page.
+     * @param layoutSize  {@link #layoutSize} of the store's pages.
+     * @param cell        address of the cell.
+     */
+    static void markValue(final long pageAddress, final int layoutSize, final long cell)
+    {
+        final long mapByte = pageAddress + layoutSize + ((cell - pageAddress) >>> LINE_SHIFT);
+        UnsafeApi.putByte(mapByte, (byte)(UnsafeApi.getByte(mapByte) | VALUES));
+    }
+
+    /**
+     * @return whether a map byte asks for its line whole.
+     */
+    static boolean isWhole(final byte mapByte)
+    {
+        return 0 != (mapByte & WHOLE);
+    }
+
+    /**
+     * Marks the line(s) of the 8 bytes at {@code address} whole: an unaligned long in a page's heap may
      * straddle two lines.
      */
     static void markLong(final long pageAddress, final int layoutSize, final long address)
@@ -80,7 +119,7 @@ final class ChangedLines
     }
 
     /**
-     * Marks the lines of {@code [offset, offset + length)}, offsets absolute in {@code buffer}.
+     * Marks the lines of {@code [offset, offset + length)} whole, offsets absolute in {@code buffer}.
      */
     static void mark(final UnsafeBuffer buffer, final int base, final int layoutSize, final int offset,
         final int length)
@@ -89,16 +128,16 @@ final class ChangedLines
         final int last = (offset - base + Math.max(length, 1) - 1) >>> LINE_SHIFT;
         for (int line = first; line <= last; line++)
         {
-            buffer.putByte(base + layoutSize + line, CHANGED);
+            buffer.putByte(base + layoutSize + line, WHOLE);
         }
     }
 
     /**
-     * Marks every line: the page was rebuilt or is new.
+     * Marks every line whole: the page was rebuilt or is new.
      */
     static void markAll(final UnsafeBuffer buffer, final int base, final int pageSize)
     {
-        buffer.setMemory(base + layoutSize(pageSize), mapBytes(pageSize), CHANGED);
+        buffer.setMemory(base + layoutSize(pageSize), mapBytes(pageSize), WHOLE);
     }
 
     /**
@@ -111,9 +150,22 @@ final class ChangedLines
 
     /**
      * @return how many content lines the map of the page at {@code base} marks (a live page, or a copy
-     * at 0). Map bytes are 0 or {@link #CHANGED} (1), so eight of them are counted with one bit count.
+     * at 0), of either kind. Eight map bytes are counted with one bit count.
      */
     static int count(final UnsafeBuffer page, final int base, final int pageSize)
+    {
+        return count(page, base, pageSize, false);
+    }
+
+    /**
+     * @return how many content lines the map of the page at {@code base} marks whole.
+     */
+    static int countWhole(final UnsafeBuffer page, final int base, final int pageSize)
+    {
+        return count(page, base, pageSize, true);
+    }
+
+    private static int count(final UnsafeBuffer page, final int base, final int pageSize, final boolean wholeOnly)
     {
         final int lines = contentLines(pageSize);
         final int map = base + layoutSize(pageSize);
@@ -124,11 +176,13 @@ final class ChangedLines
         int line = 0;
         for (; line + Long.BYTES <= lines; line += Long.BYTES)
         {
-            changed += Long.bitCount(UnsafeApi.getLong(array, address + line));
+            final long bytes = UnsafeApi.getLong(array, address + line);
+            changed += Long.bitCount((wholeOnly ? bytes : bytes | bytes >>> 1) & LOW_BITS);
         }
         for (; line < lines; line++)
         {
-            changed += UnsafeApi.getByte(array, address + line);
+            final byte mapByte = UnsafeApi.getByte(array, address + line);
+            changed += (wholeOnly ? isWhole(mapByte) : 0 != mapByte) ? 1 : 0;
         }
         return changed;
     }

@@ -305,6 +305,16 @@ final class PageImages
     }
 
     /**
+     * @return the length of the image of {@code chunks} chunks at {@code at} in {@code image} as its bitmaps
+     * count, or -1 if it is malformed or longer than the {@code available} bytes there.
+     */
+    static int imageLength(final UnsafeBuffer image, final int at, final int available, final int chunks)
+    {
+        final int length = expectedLength(image, at, available, chunks);
+        return length <= available ? length : -1;
+    }
+
+    /**
      * @return the length the image's bitmaps count, or -1 if the image is malformed: shorter than its
      * bitmaps or past the buffer, a bit set past the last chunk, or a chunk reduced but not present.
      */

@@ -16,9 +16,14 @@ import java.util.zip.CRC32C;
  * record  = kind:int  payloadLength:int  crc:int  0:int  payload      (header big-endian, 8-byte aligned)
  *   crc   = CRC-32C of kind, payloadLength (big-endian) and payload
  *   FULL  payload = image of the page's first layoutSize bytes (its change map is not saved)
- *   DELTA payload = lines:int  lineIndex:short[lines]  (zero padding to 8)  image of those lines' chunks
+ *   DELTA payload = lines:int  valueLines:int  lineIndex:short[lines]  (zero padding to 8)  valueLineList
+ *                   (zero padding to 8)  image of the lines' chunks  values of the value lines
+ *   lines: lines that changed in any way, saved whole; value lines: lines in which only inline values
+ *   changed ({@link ChangedLines#VALUES}), saved as those values ({@link ValueLines})
+ *   valueLineList = short[valueLines], or a bitmap of the page's content lines (long words, line i is
+ *   bit i % 64 of word i / 64) when that is smaller
  *   image: 32-byte chunks without the all-zero ones, long → long cells reduced to key and value
- *   ({@link PageImages}); line indices in native order, as the pages themselves
+ *   ({@link PageImages}); line indices and bitmaps in native order, as the pages themselves
  * </pre>
  * Every record carries its own checksum, so a restore reads only the records its chains name, each
  * once, and still detects any damage to them; the file's length (in the manifest) detects truncation.
@@ -39,30 +44,59 @@ final class PageRecords
     }
 
     /**
-     * @return the largest payload of a delta of {@code lines} lines (the image of every chunk whole).
+     * @return the largest payload of a delta of {@code lines} whole lines and {@code valueLines} value lines
+     * (the image of every chunk whole, every value line two cells of value only).
      */
-    static int deltaPayload(final int lines)
+    static int deltaPayload(final int lines, final int valueLines, final int contentLines)
     {
-        return linesImageAt(lines) + PageImages.maxImageBytes(2 * lines);
+        return imageAt(lines, valueLines, contentLines) + PageImages.maxImageBytes(2 * lines) +
+            valueLines * ValueLines.MAX_LINE_BYTES;
     }
 
     /**
-     * @return offset of a delta's image in its payload, after the line count and indices.
+     * @return what a delta of {@code lines} whole lines and {@code valueLines} value lines is expected to
+     * take: whole lines at their largest, a value line as two long values.
      */
-    private static int linesImageAt(final int lines)
+    static int deltaPayloadEstimate(final int lines, final int valueLines, final int contentLines)
     {
-        return align8(Integer.BYTES + Short.BYTES * lines);
+        return imageAt(lines, valueLines, contentLines) + PageImages.maxImageBytes(2 * lines) +
+            valueLines * 2 * Long.BYTES;
+    }
+
+    /**
+     * @return whether a delta lists its value lines as a bitmap of the page's content lines, which is
+     * smaller than a list of that many {@code short}s.
+     */
+    private static boolean valueBitmap(final int valueLines, final int contentLines)
+    {
+        return valueLines * Short.BYTES > PageImages.bitmapBytes(contentLines);
+    }
+
+    private static int valueListAt(final int lines)
+    {
+        return align8(2 * Integer.BYTES + Short.BYTES * lines);
+    }
+
+    /**
+     * @return offset of a delta's image in its payload, after the line counts and lists.
+     */
+    private static int imageAt(final int lines, final int valueLines, final int contentLines)
+    {
+        final int list = valueBitmap(valueLines, contentLines) ?
+            PageImages.bitmapBytes(contentLines) : Short.BYTES * valueLines;
+        return align8(valueListAt(lines) + list);
     }
 
     /**
      * @return the largest payload a record of a page of {@code pageSize} may have: a full image of a page
-     * without a zero or reduced chunk, or a delta of every line, whichever is larger.
+     * without a zero or reduced chunk, or a bound of any delta (every line counted as both kinds).
      */
     static int maxPayload(final int pageSize)
     {
         final int layoutSize = ChangedLines.layoutSize(pageSize);
+        final int contentLines = ChangedLines.contentLines(pageSize);
         return Math.max(PageImages.maxImageBytes(PageImages.chunks(layoutSize)),
-            deltaPayload(ChangedLines.contentLines(pageSize)));
+            deltaPayload(contentLines, contentLines, contentLines));
     }
 
     private static int align8(final int length)
@@ -108,43 +142,68 @@ final class PageRecords
         }
 
         /**
-         * @return file offset of the delta of the lines {@code copy}'s change map marks.
+         * @return file offset of the delta of the lines {@code copy}'s change map marks: those marked whole
+         * as their image, those marked {@link ChangedLines#VALUES} as their values.
          * @throws IllegalStateException if the map marks another number of lines than {@code lines}.
          */
         long delta(final UnsafeBuffer copy, final int lines) throws IOException
         {
             final long at = position;
-            reserve(HEADER + deltaPayload(lines));
-            final int start = staging.position();
-            final int indices = start + HEADER + Integer.BYTES;
-            final int image = start + HEADER + linesImageAt(lines);
-            stagingView.setMemory(start + HEADER, image - start - HEADER, (byte)0);
-            stagingView.putInt(start + HEADER, lines);
-            int n = 0;
             final int contentLines = ChangedLines.contentLines(pageSize);
-            final int map = ChangedLines.layoutSize(pageSize);
+            final int map = layoutSize;
+            final int whole = ChangedLines.countWhole(copy, 0, pageSize);
+            final int values = lines - whole;
+            if (values < 0)
+            {
+                throw new IllegalStateException("change map counted " + lines + " lines, " + whole + " of them whole");
+            }
+            reserve(HEADER + deltaPayload(whole, values, contentLines));
+            final int start = staging.position();
+            final int payload = start + HEADER;
+            final int indices = payload + 2 * Integer.BYTES;
+            final int valueList = payload + valueListAt(whole);
+            final boolean bitmap = valueBitmap(values, contentLines);
+            final int image = payload + imageAt(whole, values, contentLines);
+            stagingView.setMemory(payload, image - payload, (byte)0);
+            stagingView.putInt(payload, whole);
+            stagingView.putInt(payload + Integer.BYTES, values);
+            int w = 0;
+            int v = 0;
             copy.boundsCheck(map, contentLines);
-            int line = ChangedLines.nextChanged(copy, map, 0, contentLines);
-            while (line < contentLines && n < lines)
+            for (int line = ChangedLines.nextChanged(copy, map, 0, contentLines); line < contentLines;
+                line = ChangedLines.nextChanged(copy, map, line + 1, contentLines))
             {
-                final int end = Math.min(ChangedLines.runEnd(copy, map, line, contentLines), line + lines - n);
-                for (int l = line; l < end; l++)
+                if (ChangedLines.isWhole(copy.getByte(map + line)))
                 {
-                    stagingView.putShort(indices + (n++ << 1), (short)l);
+                    if (w < whole)
+                    {
+                        stagingView.putShort(indices + (w << 1), (short)line);
+                    }
+                    w++;
                 }
-                line = ChangedLines.nextChanged(copy, map, end, contentLines);
+                else
+                {
+                    if (bitmap)
+                    {
+                        final int word = valueList + ((line >>> 6) << 3);
+                        stagingView.putLong(word, stagingView.getLong(word) | 1L << line);
+                    }
+                    else if (v < values)
+                    {
+                        stagingView.putShort(valueList + (v << 1), (short)line);
+                    }
+                    v++;
+                }
             }
-            if (line < contentLines)
+            if (w != whole || v != values)
             {
-                n++; // more lines marked than counted: reported below
-            }
-            if (n != lines)
-            {
-                throw new IllegalStateException("change map counted " + lines + " lines, then " + n);
+                throw new IllegalStateException("change map counted " + whole + " whole and " + values +
+                    " value lines, then " + w + " and " + v);
             }
             final int imageBytes =
-                PageImages.packLines(copy, layoutSize, stagingView, indices, lines, stagingView, image);
-            finishRecord(start, DELTA, image - start - HEADER + imageBytes);
+                PageImages.packLines(copy, layoutSize, stagingView, indices, whole, stagingView, image);
+            final int valueBytes = ValueLines.pack(copy, map, contentLines, stagingView, image + imageBytes);
+            finishRecord(start, DELTA, image - payload + imageBytes + valueBytes);
             return at;
         }
 
@@ -279,25 +338,66 @@ final class PageRecords
         private void applyLines(final Path path, final long offset, final int length, final UnsafeBuffer page,
             final int base) throws CorruptSnapshotException
         {
-            final int lines = payload.getInt(0);
             final int contentLines = ChangedLines.contentLines(pageSize);
-            if (lines < 0 || lines > contentLines || linesImageAt(lines) > length)
+            final int lines = length < 2 * Integer.BYTES ? -1 : payload.getInt(0);
+            final int values = length < 2 * Integer.BYTES ? -1 : payload.getInt(Integer.BYTES);
+            if (lines < 0 || lines > contentLines || values < 0 || values > contentLines ||
+                imageAt(lines, values, contentLines) > length)
             {
-                throw new CorruptSnapshotException(path, "has a malformed page delta at offset " + offset, null);
+                throw malformed(path, offset);
             }
-            for (int i = 0; i < lines; i++)
+            final int valueList = valueListAt(lines);
+            final boolean bitmap = valueBitmap(values, contentLines);
+            if (!linesInRange(2 * Integer.BYTES, lines, contentLines) ||
+                !(bitmap ? bitmapCounts(valueList, values, contentLines) : linesInRange(valueList, values, contentLines)))
             {
-                final int line = payload.getShort(Integer.BYTES + (i << 1));
+                throw new CorruptSnapshotException(path, "has a delta line out of range at offset " + offset, null);
+            }
+            final int image = imageAt(lines, values, contentLines);
+            final int imageLength = PageImages.imageLength(payload, image, length - image, 2 * lines);
+            if (imageLength < 0 ||
+                !PageImages.unpackLines(payload, 2 * Integer.BYTES, lines, image, imageLength, page, base, layoutSize) ||
+                !ValueLines.unpack(payload, image + imageLength, length - image - imageLength, payload, valueList,
+                    values, bitmap, contentLines, page, base))
+            {
+                throw malformed(path, offset);
+            }
+        }
+
+        private static CorruptSnapshotException malformed(final Path path, final long offset)
+        {
+            return new CorruptSnapshotException(path, "has a malformed page delta at offset " + offset, null);
+        }
+
+        /**
+         * @return whether each of the {@code count} line indices at {@code at} is a content line.
+         */
+        private boolean linesInRange(final int at, final int count, final int contentLines)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final int line = payload.getShort(at + (i << 1));
                 if (line < 0 || line >= contentLines)
                 {
-                    throw new CorruptSnapshotException(path, "has a delta line out of range at offset " + offset, null);
+                    return false;
                 }
             }
-            final int image = linesImageAt(lines);
-            if (!PageImages.unpackLines(payload, Integer.BYTES, lines, image, length - image, page, base, layoutSize))
+            return true;
+        }
+
+        /**
+         * @return whether the bitmap at {@code at} sets {@code count} bits, none past the content lines.
+         */
+        private boolean bitmapCounts(final int at, final int count, final int contentLines)
+        {
+            final int words = PageImages.bitmapBytes(contentLines) >>> 3;
+            int set = 0;
+            for (int word = 0; word < words; word++)
             {
-                throw new CorruptSnapshotException(path, "has a malformed page delta at offset " + offset, null);
+                set += Long.bitCount(payload.getLong(at + (word << 3)));
             }
+            final long last = payload.getLong(at + ((words - 1) << 3));
+            return set == count && (0 == (contentLines & 63) || 0 == last >>> (contentLines & 63));
         }
 
         private static void readFully(final FileChannel channel, final Path path, final ByteBuffer bytes,

@@ -216,7 +216,7 @@ public final class PagedKeyedStore implements KeyedStore
             barrier.beforeInPlaceWrite(directory.page(index), KeyGroupDirectory.address(slot), c + LongCells.VALUE,
                 Long.BYTES);
             LongCells.put(c + LongCells.VALUE, value);
-            ChangedLines.mark(KeyGroupDirectory.address(slot), layoutSize, c);
+            ChangedLines.markValue(KeyGroupDirectory.address(slot), layoutSize, c);
             return;
         }
         if (c < 0)
@@ -257,7 +257,7 @@ public final class PagedKeyedStore implements KeyedStore
                 Long.BYTES);
             final long value = sum(LongCells.get(c + LongCells.VALUE), delta, asDouble);
             LongCells.put(c + LongCells.VALUE, value);
-            ChangedLines.mark(KeyGroupDirectory.address(slot), layoutSize, c);
+            ChangedLines.markValue(KeyGroupDirectory.address(slot), layoutSize, c);
             return value;
         }
         if (c < 0)

@@ -35,10 +35,11 @@ final class StoreManifestFormat
      * 5: an 8-byte key hashed by the finaliser alone and a key's last 1–7 bytes in one round
      * ({@link EntryHash}), which moves entries within their pages;
      * 6: full page images without their all-zero 32-byte chunks ({@link PageRecords});
-     * 7: long → long cells of page images and deltas reduced to key and value ({@link PageImages}).
+     * 7: long → long cells of page images and deltas reduced to key and value ({@link PageImages});
+     * 8: deltas carry lines in which only inline values changed as those values ({@link ValueLines}).
      * Earlier versions' pages are not readable.
      */
-    private static final int VERSION = 7;
+    private static final int VERSION = 8;
 
     private StoreManifestFormat()
     {

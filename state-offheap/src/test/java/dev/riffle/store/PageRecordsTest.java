@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import static dev.riffle.store.RecordFiles.longCell;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -163,7 +164,7 @@ class PageRecordsTest
         final int[] lines = {1, 5, 6, 9, 200};
         for (final int line : lines)
         {
-            copy.putByte(layoutSize + line, ChangedLines.CHANGED);
+            copy.putByte(layoutSize + line, ChangedLines.WHOLE);
         }
         final Path file = dir.resolve("delta");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
@@ -172,7 +173,7 @@ class PageRecordsTest
             out.delta(copy, lines.length);
             out.close();
             // present: 2 + 1 + 1 + 0 + 2 chunks; reduced: 2 + 1 + 0 + 0 + 1
-            final int indices = (Integer.BYTES + Short.BYTES * lines.length + 7) & ~7;
+            final int indices = (2 * Integer.BYTES + Short.BYTES * lines.length + 7) & ~7;
             assertEquals(PageRecords.HEADER + indices + PageImages.imageBytes(2 * lines.length, 6, 4), channel.size());
         }
         final UnsafeBuffer target = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
@@ -223,7 +224,7 @@ class PageRecordsTest
                     pages[r].setMemory(layoutSize, pageSize - layoutSize, (byte)0);
                     for (final int line : lines)
                     {
-                        pages[r].putByte(layoutSize + line, ChangedLines.CHANGED);
+                        pages[r].putByte(layoutSize + line, ChangedLines.WHOLE);
                     }
                     deltaLines[r] = lines;
                     deltaAt[r] = out.delta(pages[r], lines.length);
@@ -328,19 +329,6 @@ class PageRecordsTest
         return bytes;
     }
 
-    /**
-     * Writes the cell of a long → long entry as {@link PagedKeyedStore} does.
-     */
-    private static void longCell(final UnsafeBuffer layout, final int cell, final int state, final long key,
-        final long value)
-    {
-        final int at = cell * PageImages.CHUNK_SIZE;
-        layout.putLong(at + BucketPage.CELL_TAG, BucketPage.tag(EntryHash.hash(state, key), state));
-        layout.putLong(at + BucketPage.CELL_PAYLOAD, key);
-        layout.putLong(at + LongCells.VALUE, value);
-        layout.putInt(at + BucketPage.CELL_LENGTHS, BucketPage.LONG_LENGTHS);
-    }
-
     @Test
     void aDeltaWhoseImageOrLinesDisagreeWithTheRecordIsRefused() throws IOException
     {
@@ -348,8 +336,8 @@ class PageRecordsTest
         final int layoutSize = ChangedLines.layoutSize(pageSize);
         final UnsafeBuffer copy = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
         longCell(copy, 2, 0, 5, 6);
-        copy.putByte(layoutSize + 1, ChangedLines.CHANGED);
-        copy.putByte(layoutSize + 3, ChangedLines.CHANGED);
+        copy.putByte(layoutSize + 1, ChangedLines.WHOLE);
+        copy.putByte(layoutSize + 3, ChangedLines.WHOLE);
         final Path file = dir.resolve("delta");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
         {
@@ -359,21 +347,23 @@ class PageRecordsTest
         }
         final Path pristine = dir.resolve("pristine");
         java.nio.file.Files.copy(file, pristine);
-        // payload: lines, two indices, then the image of their 4 chunks, of which only chunk 0 (the cell)
-        // is present, and reduced. Its present bit moved to chunk 3 with the reduced bit kept: the counts
-        // still give the record's length, so only the check that every reduced chunk is present is left
-        final int image = 8;
+        // payload: lines, value lines (0), two indices, then the image of their 4 chunks, of which only
+        // chunk 0 (the cell) is present, and reduced. Its present bit moved to chunk 3 with the reduced bit
+        // kept: the counts still give the record's length, so only the check that every reduced chunk is
+        // present is left
+        final int image = 16;
         final int reduced = image + PageImages.bitmapBytes(4);
-        rewrite(file, payload -> payload.putLong(image, payload.getLong(image) & ~1L | 1L << 3));
-        assertMalformed(file, pageSize, false, "malformed page delta");
+        RecordFiles.rewrite(file, 0, payload -> payload.putLong(image, payload.getLong(image) & ~1L | 1L << 3));
+        RecordFiles.assertRefused(file, pageSize, false, "malformed page delta", 0);
         // a line index past the page's last line
         java.nio.file.Files.copy(pristine, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        rewrite(file, payload -> payload.putShort(Integer.BYTES, (short)ChangedLines.contentLines(pageSize)));
-        assertMalformed(file, pageSize, false, "delta line out of range");
+        RecordFiles.rewrite(file, 0,
+            payload -> payload.putShort(2 * Integer.BYTES, (short)ChangedLines.contentLines(pageSize)));
+        RecordFiles.assertRefused(file, pageSize, false, "delta line out of range", 0);
         // more lines counted than the record has room for
         java.nio.file.Files.copy(pristine, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        rewrite(file, payload -> payload.putInt(0, 100));
-        assertMalformed(file, pageSize, false, "malformed page delta");
+        RecordFiles.rewrite(file, 0, payload -> payload.putInt(0, 100));
+        RecordFiles.assertRefused(file, pageSize, false, "malformed page delta", 0);
         assertEquals(1L, readLong(pristine, PageRecords.HEADER + reduced), "chunk 0 of the image is reduced");
     }
 
@@ -393,12 +383,12 @@ class PageRecordsTest
         final Path pristine = dir.resolve("pristine");
         java.nio.file.Files.copy(file, pristine);
         // one more chunk marked present, the record's checksum made to match: only the length check is left
-        rewrite(file, bitmap -> bitmap.putLong(0, bitmap.getLong(0) | 1L));
+        RecordFiles.rewrite(file, 0, bitmap -> bitmap.putLong(0, bitmap.getLong(0) | 1L));
         assertMalformed(file, pageSize);
         // the present chunk (100 / 32 = 3) moved to a bit past the page's 126 chunks: the count still
         // matches the length, so only the check of the spare bits is left
         java.nio.file.Files.copy(pristine, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        rewrite(file, bitmap ->
+        RecordFiles.rewrite(file, 0, bitmap ->
         {
             bitmap.putLong(0, bitmap.getLong(0) & ~(1L << 3));
             bitmap.putLong(8, bitmap.getLong(8) | 1L << 63);
@@ -407,7 +397,7 @@ class PageRecordsTest
         // chunks 3 and 5 present, 5 and 6 reduced: the counts give 2 x 32 - 2 x 16 = 32 bytes, the record's
         // length, so only the check that every reduced chunk is present is left (6 is not)
         java.nio.file.Files.copy(pristine, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        rewrite(file, bitmap ->
+        RecordFiles.rewrite(file, 0, bitmap ->
         {
             final int compact = PageImages.bitmapBytes(PageImages.chunks(ChangedLines.layoutSize(pageSize)));
             bitmap.putLong(compact, bitmap.getLong(compact) | 1L << 5 | 1L << 6);
@@ -418,19 +408,7 @@ class PageRecordsTest
 
     private static void assertMalformed(final Path file, final int pageSize) throws IOException
     {
-        assertMalformed(file, pageSize, true, "malformed page image");
-    }
-
-    private static void assertMalformed(final Path file, final int pageSize, final boolean image, final String error)
-        throws IOException
-    {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
-        {
-            final CorruptSnapshotException ex = assertThrows(CorruptSnapshotException.class, () ->
-                new PageRecords.Reader(pageSize).apply(channel, file, 0, image,
-                    new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize)), 0));
-            assertTrue(ex.getMessage().contains(error) && ex.getMessage().contains(file.toString()), ex.getMessage());
-        }
+        RecordFiles.assertRefused(file, pageSize, true, "malformed page image", 0);
     }
 
     private static long readLong(final Path file, final int at) throws IOException
@@ -444,27 +422,7 @@ class PageRecordsTest
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
         buffer.putBytes(0, layout);
         // the change map after the layout is not part of the image
-        buffer.setMemory(layout.length, pageSize - layout.length, ChangedLines.CHANGED);
+        buffer.setMemory(layout.length, pageSize - layout.length, ChangedLines.WHOLE);
         return buffer;
-    }
-
-    /**
-     * Changes the payload of the file's first record and recomputes the record's checksum.
-     */
-    private static void rewrite(final Path file, final java.util.function.Consumer<UnsafeBuffer> change)
-        throws IOException
-    {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
-        {
-            final ByteBuffer bytes = ByteBuffer.allocate((int)channel.size());
-            channel.read(bytes, 0);
-            final int payload = bytes.getInt(4);
-            change.accept(new UnsafeBuffer(bytes, PageRecords.HEADER, payload));
-            final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-            crc.update(bytes.array(), 0, 8);
-            crc.update(bytes.array(), PageRecords.HEADER, payload);
-            bytes.putInt(8, (int)crc.getValue());
-            channel.write(bytes.clear(), 0);
-        }
     }
 }

@@ -210,6 +210,70 @@ class StoreModelTest
     }
 
     @Test
+    void aSnapshotAfterEveryCounterChangedWritesLittleMoreThanTheirValues() throws Exception
+    {
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, 7,
+            StoreOptions.DEFAULT));
+        final int counts = store.registerState("count");
+        final int words = store.registerState("words");
+        final int values = store.registerState("values");
+        final int keys = 100_000;
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[16]);
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[Long.BYTES]);
+        StoreSnapshot second = null;
+        for (int round = 0; round < 3; round++)
+        {
+            if (2 == round)
+            {
+                // the last round's changes are marked while a snapshot still needs the pages, line by line
+                // (LineCopies), and must go out as values all the same
+                second = store.snapshot(2);
+            }
+            for (long k = 0; k < keys; k++)
+            {
+                store.addLong((int)(k & 7), counts, k * 7919, 0 == round ? k : 1);
+            }
+            for (int w = 0; w < 1_000; w++)
+            {
+                final int length = key.putStringWithoutLengthAscii(0, "word-" + w);
+                store.addLong(w & 7, words, key, 0, length, 0 == round ? w : 1);
+                key.putInt(0, w);
+                value.putLong(0, w + round);
+                store.put(w & 7, values, key, 0, Integer.BYTES, value, 0, Long.BYTES); // overwritten in place
+            }
+            if (0 == round)
+            {
+                store.snapshot(1).write(dir.resolve("m1"), Files.createDirectories(dir.resolve("data")), "s");
+            }
+        }
+        // every value changed in place since the last snapshot, nothing else: each page goes out as a
+        // delta of values, 8 bytes per entry; the deltas' headers and line lists must not add an eighth
+        final long entries = keys + 2_000;
+        for (final int id : new int[]{2, 3})
+        {
+            final SnapshotResult deltas = (2 == id ? second : store.snapshot(3))
+                .write(dir.resolve("m" + id), dir.resolve("data"), "s");
+            assertEquals(deltas.pagesWritten(), deltas.deltasWritten(), "every page of snapshot " + id + " a delta");
+            assertTrue(deltas.bytesWritten() <= entries * 9L, deltas.bytesWritten() + " bytes for " + entries +
+                " values in snapshot " + id);
+        }
+        final PagedKeyedStore restored = restore(
+            List.of(new StoreRestore.Source(dir.resolve("m3"), dir.resolve("data"))), 0, 7, StoreOptions.DEFAULT);
+        for (long k = 0; k < keys; k++)
+        {
+            assertEquals(k + 2, restored.getLong((int)(k & 7), counts, k * 7919, -1), "key " + k);
+        }
+        for (int w = 0; w < 1_000; w++)
+        {
+            assertEquals(w + 2, restored.getLong(w & 7, words, key, 0, key.putStringWithoutLengthAscii(0, "word-" + w),
+                -1), "word " + w);
+            key.putInt(0, w);
+            final ValueView view = restored.get(w & 7, values, key, 0, Integer.BYTES);
+            assertEquals(w + 2, view.buffer().getLong(view.offset()), "value " + w);
+        }
+    }
+
+    @Test
     void incrementalSnapshotAfterOnePercentOfUpdatesWritesDeltas() throws Exception
     {
         final StoreOptions options = StoreOptions.DEFAULT;

@@ -56,9 +56,9 @@ class SubsumeTest
         assertEquals(-1, fromSecond.getLong(0, state, 0, 0));
         assertEquals(19_999, fromSecond.getLong(3, state, 19_999, 0));
 
-        for (long k = 0; k < 20_000; k++)
+        for (long k = 20_000; k < 40_000; k++)
         {
-            store.addLong((int)(k & 3), state, k, 1); // every page changes
+            store.putLong((int)(k & 3), state, k, k); // new keys in every page: each is saved whole again
         }
         final SnapshotResult third = await(store.snapshot(3, snapshots));
         assertEquals(0, third.pagesReused());

@@ -27,9 +27,10 @@ final class OffHeapKeyedStateBackend extends StoreKeyedStateBackend
      * slots). v4: list and map states keep one entry per element or map entry ({@link CollectionKeys})
      * where v3 kept the key's whole collection in one entry. v5: store format 6 (full page images
      * without their all-zero chunks). v6: store format 7 (long → long cells of page images and deltas
-     * reduced to key and value).
+     * reduced to key and value). v7: store format 8 (deltas carry lines of changed inline values as those
+     * values).
      */
-    static final String FORMAT = "offheap-v6";
+    static final String FORMAT = "offheap-v7";
 
     private final Path workDirectory;
     private final StoreOptions options;
