@@ -10,7 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <b>Where.</b> The last {@code pageSize / 64} bytes of every page hold its map, one byte per line of
  * the page; the entries ({@link BucketPage}) use only the {@link #layoutSize} bytes before it. Keeping
  * the map inside the page means marking a change is one byte store at a fixed distance from the page's
- * address: no lookup and no load. It costs 1/64 of the page, and a write one more cache line (with
+ * address: no lookup (a values mark also loads the byte, on the line its store needs anyway). It costs 1/64 of the page, and a write one more cache line (with
  * 4 KiB pages for the mapping, on another page than most entries, so often a TLB miss too): about a
  * third of an overwrite of a long at random. A dense map outside the pages, or a bitmap, measured no
  * better (docs/benchmarks.md, "the change-map mark").
@@ -24,11 +24,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * <b>Who writes.</b> The writer marks a line after changing it: a whole-line mark is a plain byte store
  * (it overrides a values mark), a values mark sets its bit over what the byte holds, so that it never
- * downgrades a whole-line mark; a rebuilt or new page has every line marked whole. The thread that captures the page for a snapshot (see
- * {@link PageCaptures}: the writer before its first change, or the snapshot thread) copies the page with
- * its map and clears the map in the live page, while it holds the capture: the writer does not touch the
- * page in between, and its next change follows its acquire of the released capture, so it marks a
- * cleared map.
+ * downgrades a whole-line mark; a rebuilt or new page has every line marked whole. The thread that
+ * captures the page for a snapshot (see {@link PageCaptures}: the writer before its first change, or the
+ * snapshot thread) copies the page with its map and clears the map in the live page, while it holds the
+ * capture: the writer does not touch the page in between, and its next change follows its acquire of
+ * the released capture, so it marks a cleared map.
  */
 final class ChangedLines
 {
