@@ -170,10 +170,14 @@ final class PageRecords
             int w = 0;
             int v = 0;
             copy.boundsCheck(map, contentLines);
-            for (int line = ChangedLines.nextChanged(copy, map, 0, contentLines); line < contentLines;
-                line = ChangedLines.nextChanged(copy, map, line + 1, contentLines))
+            for (int line = 0; line < contentLines; line++)
             {
-                if (ChangedLines.isWhole(copy.getByte(map + line)))
+                final byte mark = copy.getByte(map + line);
+                if (0 == mark)
+                {
+                    continue;
+                }
+                if (ChangedLines.isWhole(mark))
                 {
                     if (w < whole)
                     {

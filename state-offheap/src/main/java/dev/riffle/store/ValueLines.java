@@ -50,8 +50,9 @@ final class ValueLines
         final byte[] dstArray = out.byteArray();
         final long dst = out.addressOffset() + at;
         long to = dst;
-        for (int line = ChangedLines.nextChanged(page, map, 0, lines); line < lines;
-            line = ChangedLines.nextChanged(page, map, line + 1, lines))
+        // every map byte in turn: value lines are the many changed lines of a page whose every counter
+        // changed, or the few of a page with a few changes, where skipping zeros would save little
+        for (int line = 0; line < lines; line++)
         {
             if (UnsafeApi.getByte(srcArray, src + map + line) != ChangedLines.VALUES)
             {
