@@ -98,7 +98,7 @@ final class ByteKeyEntries
             }
             barrier.beforeInPlaceWrite(foundDirectory.page(foundIndex), foundPageAddress, at, Long.BYTES);
             LongCells.put(at, value);
-            markOverwrite(cell, at, Long.BYTES);
+            markOverwrite(foundDirectory.page(foundIndex), cell, at, Long.BYTES);
             return;
         }
         longValue.putLong(0, value);
@@ -115,7 +115,7 @@ final class ByteKeyEntries
             barrier.beforeInPlaceWrite(foundDirectory.page(foundIndex), foundPageAddress, at, Long.BYTES);
             final long value = LongCells.get(at) + delta;
             LongCells.put(at, value);
-            markOverwrite(cell, at, Long.BYTES);
+            markOverwrite(foundDirectory.page(foundIndex), cell, at, Long.BYTES);
             return value;
         }
         longValue.putLong(0, delta);
@@ -260,15 +260,17 @@ final class ByteKeyEntries
         }
         barrier.beforeInPlaceWrite(foundPage, foundPageAddress, buffer.addressOffset() + at, valueLength);
         buffer.putBytes(at, value, valueOffset, valueLength);
-        markOverwrite(buffer.addressOffset() + c, buffer.addressOffset() + at, valueLength);
+        markOverwrite(foundPage, buffer.addressOffset() + c, buffer.addressOffset() + at, valueLength);
     }
 
     /**
      * Marks an in-place overwrite of the {@code length} bytes at {@code at}, the value of the entry in cell
      * {@code cell} of the page {@link #findByteCell} found: a values mark if the value is inline in its
-     * cell, else the value's lines in the page's heap whole.
+     * cell, else the value's lines in the page's heap and the page's header line (the page changed other
+     * than in its inline values), which, unchanged itself, the barrier preserves first: a page in line mode
+     * takes a marked line as preserved ({@link LineCopies}).
      */
-    private void markOverwrite(final long cell, final long at, final int length)
+    private void markOverwrite(final int page, final long cell, final long at, final int length)
     {
         if (at > cell && at - cell < BucketPage.CELL_SIZE)
         {
@@ -281,6 +283,8 @@ final class ByteKeyEntries
                 ChangedLines.mark(foundPageAddress, layoutSize, line);
             }
             ChangedLines.mark(foundPageAddress, layoutSize, at + length - 1);
+            barrier.beforeInPlaceWrite(page, foundPageAddress, foundPageAddress, 1);
+            ChangedLines.markHeader(foundPageAddress, layoutSize);
         }
     }
 

@@ -10,25 +10,28 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <b>Where.</b> The last {@code pageSize / 64} bytes of every page hold its map, one byte per line of
  * the page; the entries ({@link BucketPage}) use only the {@link #layoutSize} bytes before it. Keeping
  * the map inside the page means marking a change is one byte store at a fixed distance from the page's
- * address: no lookup (a values mark also loads the byte, on the line its store needs anyway). It costs 1/64 of the page, and a write one more cache line (with
+ * address: no lookup and no load. It costs 1/64 of the page, and a write one more cache line (with
  * 4 KiB pages for the mapping, on another page than most entries, so often a TLB miss too): about a
  * third of an overwrite of a long at random. A dense map outside the pages, or a bitmap, measured no
  * better (docs/benchmarks.md, "the change-map mark").
  * <p>
- * <b>Two kinds of mark.</b> {@link #WHOLE}: the line changed in any way (an entry inserted, removed or
- * moved, a header or heap byte written) and a delta carries all of it. {@link #VALUES}: only values of
- * entries inline in the line's cells were overwritten in place, with values of the same length — the
- * change of a counter or of a fixed-size value, by far the most frequent — and a delta carries just
- * those values, because whoever applies it already has the line's cells as they were ({@link ValueLines}).
- * A byte is 0, {@code VALUES}, or has bit {@code WHOLE} set ({@code WHOLE | VALUES} included).
+ * <b>Values only, or more.</b> Most changes overwrite the value of an entry inline in its cell with one
+ * of the same length — a counter's increment, a fixed-size value's update — and a delta can carry just
+ * those values, because whoever applies it already has the line's cells as they were
+ * ({@link ValueLines}). Every other change — an entry inserted, removed or resized, a page rebuilt, a
+ * value in the page's heap overwritten — also marks the page's first line, its header, which no value
+ * lives in: a page whose header line is unmarked changed in its inline values alone, in every line its
+ * map marks ({@link #valuesOnly}). The distinction is per page, not per line, so that every mark stays a
+ * plain store: a kind per line would need a load before each store, so as not to downgrade an earlier
+ * mark of the other kind (an increment at random went from 1.44× to 1.51× of {@code Long2LongHashMap}
+ * with it, docs/benchmarks.md). A value mark stores {@link #VALUES}, any other {@link #WHOLE}; only
+ * whether a byte is zero, and the header line's, count.
  * <p>
- * <b>Who writes.</b> The writer marks a line after changing it: a whole-line mark is a plain byte store
- * (it overrides a values mark), a values mark sets its bit over what the byte holds, so that it never
- * downgrades a whole-line mark; a rebuilt or new page has every line marked whole. The thread that
- * captures the page for a snapshot (see {@link PageCaptures}: the writer before its first change, or the
- * snapshot thread) copies the page with its map and clears the map in the live page, while it holds the
- * capture: the writer does not touch the page in between, and its next change follows its acquire of
- * the released capture, so it marks a cleared map.
+ * <b>Who writes.</b> The writer marks a line after changing it; a rebuilt or new page has every line
+ * marked. The thread that captures the page for a snapshot (see {@link PageCaptures}: the writer before
+ * its first change, or the snapshot thread) copies the page with its map and clears the map in the live
+ * page, while it holds the capture: the writer does not touch the page in between, and its next change
+ * follows its acquire of the released capture, so it marks a cleared map.
  */
 final class ChangedLines
 {
@@ -36,11 +39,12 @@ final class ChangedLines
     static final int LINE_SIZE = 1 << LINE_SHIFT;
     private static final int SHORT_RUN_LINES = 4;
     /**
-     * A line to save whole.
+     * The mark of a change other than an inline value's (any nonzero byte marks a change; only the
+     * header line's says more, see the class comment).
      */
     static final byte WHOLE = 1;
     /**
-     * A line in which only inline values changed in place (when it is the only bit set).
+     * The mark of an inline value overwritten in place.
      */
     static final byte VALUES = 2;
     private static final long LOW_BITS = 0x0101_0101_0101_0101L;
@@ -74,7 +78,7 @@ final class ChangedLines
     }
 
     /**
-     * Marks the line of one address of a page whole.
+     * Marks the line of one address of a page.
      *
      * @param pageAddress address of the page.
      * @param layoutSize  {@link #layoutSize} of the store's pages.
@@ -88,7 +92,8 @@ final class ChangedLines
     /**
      * Marks that the value of the inline entry of the cell at {@code cell} was overwritten in place by one
      * of the same length: nothing else of the cell changed. Only for inline entries (a value in the page's
-     * heap is marked whole), whose cells never straddle two lines.
+     * heap is marked with {@link #mark(long, int, long)} and {@link #markHeader}), whose cells never
+     * straddle two lines.
      *
      * @param pageAddress address of the page.
      * @param layoutSize  {@link #layoutSize} of the store's pages.
@@ -96,20 +101,28 @@ final class ChangedLines
      */
     static void markValue(final long pageAddress, final int layoutSize, final long cell)
     {
-        final long mapByte = pageAddress + layoutSize + ((cell - pageAddress) >>> LINE_SHIFT);
-        UnsafeApi.putByte(mapByte, (byte)(UnsafeApi.getByte(mapByte) | VALUES));
+        UnsafeApi.putByte(pageAddress + layoutSize + ((cell - pageAddress) >>> LINE_SHIFT), VALUES);
     }
 
     /**
-     * @return whether a map byte asks for its line whole.
+     * Marks the page's header line: the page changed other than in its inline values.
      */
-    static boolean isWhole(final byte mapByte)
+    static void markHeader(final long pageAddress, final int layoutSize)
     {
-        return 0 != (mapByte & WHOLE);
+        UnsafeApi.putByte(pageAddress + layoutSize, WHOLE);
     }
 
     /**
-     * Marks the line(s) of the 8 bytes at {@code address} whole: an unaligned long in a page's heap may
+     * @return whether the page at {@code base} of {@code page} (a live page, or a copy at 0) changed in its
+     * inline values alone, since its map was cleared: its header line is not marked.
+     */
+    static boolean valuesOnly(final UnsafeBuffer page, final int base, final int pageSize)
+    {
+        return 0 == page.getByte(base + layoutSize(pageSize));
+    }
+
+    /**
+     * Marks the line(s) of the 8 bytes at {@code address}: an unaligned long in a page's heap may
      * straddle two lines.
      */
     static void markLong(final long pageAddress, final int layoutSize, final long address)
@@ -119,7 +132,7 @@ final class ChangedLines
     }
 
     /**
-     * Marks the lines of {@code [offset, offset + length)} whole, offsets absolute in {@code buffer}.
+     * Marks the lines of {@code [offset, offset + length)}, offsets absolute in {@code buffer}.
      */
     static void mark(final UnsafeBuffer buffer, final int base, final int layoutSize, final int offset,
         final int length)
@@ -133,7 +146,7 @@ final class ChangedLines
     }
 
     /**
-     * Marks every line whole: the page was rebuilt or is new.
+     * Marks every line: the page was rebuilt or is new.
      */
     static void markAll(final UnsafeBuffer buffer, final int base, final int pageSize)
     {
@@ -150,22 +163,10 @@ final class ChangedLines
 
     /**
      * @return how many content lines the map of the page at {@code base} marks (a live page, or a copy
-     * at 0), of either kind. Eight map bytes are counted with one bit count.
+     * at 0). Map bytes are 0, {@link #WHOLE} (1) or {@link #VALUES} (2), so eight of them are counted
+     * with one bit count of their low two bits folded.
      */
     static int count(final UnsafeBuffer page, final int base, final int pageSize)
-    {
-        return count(page, base, pageSize, false);
-    }
-
-    /**
-     * @return how many content lines the map of the page at {@code base} marks whole.
-     */
-    static int countWhole(final UnsafeBuffer page, final int base, final int pageSize)
-    {
-        return count(page, base, pageSize, true);
-    }
-
-    private static int count(final UnsafeBuffer page, final int base, final int pageSize, final boolean wholeOnly)
     {
         final int lines = contentLines(pageSize);
         final int map = base + layoutSize(pageSize);
@@ -177,12 +178,11 @@ final class ChangedLines
         for (; line + Long.BYTES <= lines; line += Long.BYTES)
         {
             final long bytes = UnsafeApi.getLong(array, address + line);
-            changed += Long.bitCount((wholeOnly ? bytes : bytes | bytes >>> 1) & LOW_BITS);
+            changed += Long.bitCount((bytes | bytes >>> 1) & LOW_BITS);
         }
         for (; line < lines; line++)
         {
-            final byte mapByte = UnsafeApi.getByte(array, address + line);
-            changed += (wholeOnly ? isWhole(mapByte) : 0 != mapByte) ? 1 : 0;
+            changed += 0 != UnsafeApi.getByte(array, address + line) ? 1 : 0;
         }
         return changed;
     }

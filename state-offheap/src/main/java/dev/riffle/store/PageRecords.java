@@ -18,8 +18,9 @@ import java.util.zip.CRC32C;
  *   FULL  payload = image of the page's first layoutSize bytes (its change map is not saved)
  *   DELTA payload = lines:int  valueLines:int  lineIndex:short[lines]  (zero padding to 8)  valueLineList
  *                   (zero padding to 8)  image of the lines' chunks  values of the value lines
- *   lines: lines that changed in any way, saved whole; value lines: lines in which only inline values
- *   changed ({@link ChangedLines#VALUES}), saved as those values ({@link ValueLines})
+ *   lines: changed lines saved whole; value lines: changed lines of a page that changed in its inline
+ *   values alone ({@link ChangedLines#valuesOnly}), saved as those values ({@link ValueLines}); the writer
+ *   writes one kind per record
  *   valueLineList = short[valueLines], or a bitmap of the page's content lines (long words, line i is
  *   bit i % 64 of word i / 64) when that is smaller
  *   image: 32-byte chunks without the all-zero ones, long → long cells reduced to key and value
@@ -142,8 +143,8 @@ final class PageRecords
         }
 
         /**
-         * @return file offset of the delta of the lines {@code copy}'s change map marks: those marked whole
-         * as their image, those marked {@link ChangedLines#VALUES} as their values.
+         * @return file offset of the delta of the lines {@code copy}'s change map marks: as their values if
+         * the page changed in its inline values alone ({@link ChangedLines#valuesOnly}), else as their image.
          * @throws IllegalStateException if the map marks another number of lines than {@code lines}.
          */
         long delta(final UnsafeBuffer copy, final int lines) throws IOException
@@ -151,12 +152,9 @@ final class PageRecords
             final long at = position;
             final int contentLines = ChangedLines.contentLines(pageSize);
             final int map = layoutSize;
-            final int whole = ChangedLines.countWhole(copy, 0, pageSize);
+            final boolean valuesOnly = ChangedLines.valuesOnly(copy, 0, pageSize);
+            final int whole = valuesOnly ? 0 : lines;
             final int values = lines - whole;
-            if (values < 0)
-            {
-                throw new IllegalStateException("change map counted " + lines + " lines, " + whole + " of them whole");
-            }
             reserve(HEADER + deltaPayload(whole, values, contentLines));
             final int start = staging.position();
             final int payload = start + HEADER;
@@ -167,46 +165,40 @@ final class PageRecords
             stagingView.setMemory(payload, image - payload, (byte)0);
             stagingView.putInt(payload, whole);
             stagingView.putInt(payload + Integer.BYTES, values);
-            int w = 0;
-            int v = 0;
+            int n = 0;
             copy.boundsCheck(map, contentLines);
             for (int line = 0; line < contentLines; line++)
             {
-                final byte mark = copy.getByte(map + line);
-                if (0 == mark)
+                if (0 == copy.getByte(map + line))
                 {
                     continue;
                 }
-                if (ChangedLines.isWhole(mark))
+                if (n < lines)
                 {
-                    if (w < whole)
+                    if (!valuesOnly)
                     {
-                        stagingView.putShort(indices + (w << 1), (short)line);
+                        stagingView.putShort(indices + (n << 1), (short)line);
                     }
-                    w++;
-                }
-                else
-                {
-                    if (bitmap)
+                    else if (bitmap)
                     {
                         final int word = valueList + ((line >>> 6) << 3);
                         stagingView.putLong(word, stagingView.getLong(word) | 1L << line);
                     }
-                    else if (v < values)
+                    else
                     {
-                        stagingView.putShort(valueList + (v << 1), (short)line);
+                        stagingView.putShort(valueList + (n << 1), (short)line);
                     }
-                    v++;
                 }
+                n++;
             }
-            if (w != whole || v != values)
+            if (n != lines)
             {
-                throw new IllegalStateException("change map counted " + whole + " whole and " + values +
-                    " value lines, then " + w + " and " + v);
+                throw new IllegalStateException("change map counted " + lines + " lines, then " + n);
             }
             final int imageBytes =
                 PageImages.packLines(copy, layoutSize, stagingView, indices, whole, stagingView, image);
-            final int valueBytes = ValueLines.pack(copy, map, contentLines, stagingView, image + imageBytes);
+            final int valueBytes =
+                valuesOnly ? ValueLines.pack(copy, map, contentLines, stagingView, image + imageBytes) : 0;
             finishRecord(start, DELTA, image - payload + imageBytes + valueBytes);
             return at;
         }
@@ -352,15 +344,17 @@ final class PageRecords
             }
             final int valueList = valueListAt(lines);
             final boolean bitmap = valueBitmap(values, contentLines);
-            if (!linesInRange(2 * Integer.BYTES, lines, contentLines) ||
-                !(bitmap ? bitmapCounts(valueList, values, contentLines) : linesInRange(valueList, values, contentLines)))
+            final boolean valueLinesInRange = bitmap ?
+                bitmapCounts(valueList, values, contentLines) : linesInRange(valueList, values, contentLines);
+            if (!linesInRange(2 * Integer.BYTES, lines, contentLines) || !valueLinesInRange)
             {
                 throw new CorruptSnapshotException(path, "has a delta line out of range at offset " + offset, null);
             }
             final int image = imageAt(lines, values, contentLines);
             final int imageLength = PageImages.imageLength(payload, image, length - image, 2 * lines);
+            final int indices = 2 * Integer.BYTES;
             if (imageLength < 0 ||
-                !PageImages.unpackLines(payload, 2 * Integer.BYTES, lines, image, imageLength, page, base, layoutSize) ||
+                !PageImages.unpackLines(payload, indices, lines, image, imageLength, page, base, layoutSize) ||
                 !ValueLines.unpack(payload, image + imageLength, length - image - imageLength, payload, valueList,
                     values, bitmap, contentLines, page, base))
             {

@@ -409,9 +409,9 @@ public final class StoreSnapshot
 
     /**
      * Whether a changed page goes out as a delta: its map counts from the last record of its saved chain
-     * ({@code since}), the chain is under its limit, at most a quarter of the lines changed other than
-     * in their inline values and the chain's deltas stay under half a page (a line of values expected
-     * to take two longs). Snapshot thread, or the writer while {@link #lineageSettled}
+     * ({@code since}), the chain is under its limit, at most a quarter of the lines changed (any number
+     * if the page changed in its inline values alone) and the chain's deltas stay under half a page (a
+     * line of values expected to take two longs). Snapshot thread, or the writer while {@link #lineageSettled}
      * (the lineage changes only when a snapshot completes): both decide alike for the same page.
      *
      * @param since epoch the page's map counts from.
@@ -429,7 +429,7 @@ public final class StoreSnapshot
             return -1;
         }
         final int lines = ChangedLines.count(map, base, pageSize);
-        final int whole = ChangedLines.countWhole(map, base, pageSize);
+        final int whole = ChangedLines.valuesOnly(map, base, pageSize) ? 0 : lines;
         final int contentLines = ChangedLines.contentLines(pageSize);
         final int bytes = PageRecords.HEADER + PageRecords.deltaPayloadEstimate(whole, lines - whole, contentLines);
         return whole * 4 <= contentLines && previous.deltaBytes() + bytes <= ChangedLines.layoutSize(pageSize) / 2 ?

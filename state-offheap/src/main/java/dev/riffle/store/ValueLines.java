@@ -4,11 +4,11 @@ import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The values of a delta's value lines: lines of a page in which, since the page's previous record, only
- * values of entries inline in their cells were overwritten in place by values of the same length
- * ({@link ChangedLines#VALUES}). Such a line goes out as those values alone, without keys, tags or
- * lengths: whoever applies the delta holds the line as the previous record left it, with the same cells,
- * and finds the values' places there.
+ * The values of a delta's value lines: the changed lines of a page in which, since the page's previous
+ * record, only values of entries inline in their cells were overwritten in place by values of the same
+ * length ({@link ChangedLines#valuesOnly}). Such a line goes out as those values alone, without keys,
+ * tags or lengths: whoever applies the delta holds the line as the previous record left it, with the same
+ * cells, and finds the values' places there.
  * <pre>
  * values = for each value line in ascending order, for each of its two 32-byte chunks that
  *          {@link #valueOf holds an inline value}: that value's bytes
@@ -35,8 +35,9 @@ final class ValueLines
     }
 
     /**
-     * Writes the values of the lines {@code page}'s map marks {@link ChangedLines#VALUES} (and nothing
-     * else) at {@code at} in {@code out}, which must have room for {@link #MAX_LINE_BYTES} per such line.
+     * Writes the values of every line {@code page}'s map marks at {@code at} in {@code out}, which must have
+     * room for {@link #MAX_LINE_BYTES} per such line; the page changed in its inline values alone
+     * ({@link ChangedLines#valuesOnly}).
      *
      * @param page  a page copy, its layout at 0 and its map at {@code map}.
      * @param lines content lines of the page.
@@ -54,7 +55,7 @@ final class ValueLines
         // changed, or the few of a page with a few changes, where skipping zeros would save little
         for (int line = 0; line < lines; line++)
         {
-            if (UnsafeApi.getByte(srcArray, src + map + line) != ChangedLines.VALUES)
+            if (0 == UnsafeApi.getByte(srcArray, src + map + line))
             {
                 continue;
             }

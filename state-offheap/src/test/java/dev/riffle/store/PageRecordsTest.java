@@ -151,9 +151,10 @@ class PageRecordsTest
         final int layoutSize = ChangedLines.layoutSize(pageSize);
         final int state = 1;
         final UnsafeBuffer copy = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
-        // line 1: two long cells; line 5: a long cell and an empty cell; line 6: a cell of another state and
-        // an empty one; line 9: all zeros (a removed entry's cell is a tombstone, but the writer must not
-        // care); line 200: a long cell and a 12-byte String key; every other line: junk that must stay
+        // line 0: the header (all zeros here), marked as a change other than of values marks it; line 1: two
+        // long cells; line 5: a long cell and an empty cell; line 6: a cell of another state and an empty
+        // one; line 9: all zeros (a removed entry's cell is a tombstone, but the writer must not care);
+        // line 200: a long cell and a 12-byte String key; every other line: junk that must stay
         longCell(copy, 2, state, 10, 100);
         longCell(copy, 3, state, 11, 101);
         longCell(copy, 10, state, 12, 102);
@@ -161,7 +162,7 @@ class PageRecordsTest
         longCell(copy, 400, state, 14, 104);
         longCell(copy, 401, state, 15, 105);
         copy.putInt(401 * PageImages.CHUNK_SIZE + BucketPage.CELL_LENGTHS, 12 | Long.BYTES << 16);
-        final int[] lines = {1, 5, 6, 9, 200};
+        final int[] lines = {0, 1, 5, 6, 9, 200};
         for (final int line : lines)
         {
             copy.putByte(layoutSize + line, ChangedLines.WHOLE);
@@ -172,7 +173,7 @@ class PageRecordsTest
             final PageRecords.Writer out = new PageRecords.Writer(channel, pageSize);
             out.delta(copy, lines.length);
             out.close();
-            // present: 2 + 1 + 1 + 0 + 2 chunks; reduced: 2 + 1 + 0 + 0 + 1
+            // present: 0 + 2 + 1 + 1 + 0 + 2 chunks; reduced: 0 + 2 + 1 + 0 + 0 + 1
             final int indices = (2 * Integer.BYTES + Short.BYTES * lines.length + 7) & ~7;
             assertEquals(PageRecords.HEADER + indices + PageImages.imageBytes(2 * lines.length, 6, 4), channel.size());
         }
@@ -218,9 +219,10 @@ class PageRecordsTest
                     fullAt[r] = out.full(pages[r]);
                     assertEquals(PageRecords.HEADER + PageImages.imageBytes(chunks, nonZeroChunks(pages[r], chunks),
                         rebuildableChunks(pages[r], chunks)), out.length() - before, "image length, round " + r);
-                    // a delta of a random set of lines (any number, up to all of them)
-                    final int[] lines = random.ints(random.nextInt(contentLines + 1), 0, contentLines).distinct().sorted()
-                        .toArray();
+                    // a delta of a random set of lines (any number, up to all of them), the header line among
+                    // them: the page changed other than in its values, so every line goes out whole
+                    final int[] lines = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(0),
+                        random.ints(random.nextInt(contentLines + 1), 0, contentLines)).distinct().sorted().toArray();
                     pages[r].setMemory(layoutSize, pageSize - layoutSize, (byte)0);
                     for (final int line : lines)
                     {
@@ -335,8 +337,9 @@ class PageRecordsTest
         final int pageSize = 4096;
         final int layoutSize = ChangedLines.layoutSize(pageSize);
         final UnsafeBuffer copy = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
-        longCell(copy, 2, 0, 5, 6);
-        copy.putByte(layoutSize + 1, ChangedLines.WHOLE);
+        // a cell in the header line's place, which a delta of the header line and line 3 carries whole
+        longCell(copy, 0, 0, 5, 6);
+        copy.putByte(layoutSize, ChangedLines.WHOLE);
         copy.putByte(layoutSize + 3, ChangedLines.WHOLE);
         final Path file = dir.resolve("delta");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))

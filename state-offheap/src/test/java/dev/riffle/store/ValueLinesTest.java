@@ -16,10 +16,11 @@ import static dev.riffle.store.RecordFiles.longCell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Deltas whose lines changed only in their inline values carry those values alone, and are applied to the
- * page their chain has rebuilt so far byte for byte: cells of every inline shape, tombstones, empty cells
- * and bytes that only look like cells; line lists as {@code short}s and as bitmaps; values that do not
- * add up to their lines refused.
+ * Deltas of a page whose lines changed only in their inline values carry those values alone, and are
+ * applied to the page their chain has rebuilt so far byte for byte: cells of every inline shape,
+ * tombstones, empty cells and bytes that only look like cells; line lists as {@code short}s and as
+ * bitmaps; values that do not add up to their lines refused; a page whose header line is marked goes out
+ * with its lines whole.
  */
 class ValueLinesTest
 {
@@ -34,7 +35,7 @@ class ValueLinesTest
     void aDeltaOfAFewValueLinesCarriesTheirValuesAlone() throws IOException
     {
         // lines 1-4 as set up by page(), as shorts (no more than the 8-byte bitmap of a 4 KiB page's 63
-        // lines); line 20 changed whole besides
+        // lines)
         final int[] valueLines = {1, 2, 3, 4};
         final int valueBytes = 8 + 8 + 8 + 12 + 20;
         final int list = valueLines.length * Short.BYTES;
@@ -106,9 +107,30 @@ class ValueLinesTest
         RecordFiles.assertRefused(file, PAGE_SIZE, true, "delta line out of range", 0, delta);
     }
 
+    @Test
+    void aPageChangedOtherThanInItsValuesGoesOutWithItsLinesWhole() throws IOException
+    {
+        final UnsafeBuffer before = page();
+        final UnsafeBuffer after = changedValues(page(), 4);
+        for (int line = 1; line <= 4; line++)
+        {
+            after.putByte(LAYOUT + line, ChangedLines.VALUES);
+        }
+        // heap bytes of line 20 changed: the writer marks the line and the page's header line
+        after.putLong(20 * ChangedLines.LINE_SIZE + 8, 0x1234_5678_9ABCL);
+        after.putByte(LAYOUT + 20, ChangedLines.WHOLE);
+        after.putByte(LAYOUT, ChangedLines.WHOLE);
+        final Path file = dir.resolve("pages");
+        final long delta = write(file, before, after, 6);
+        final UnsafeBuffer record = new UnsafeBuffer(Files.readAllBytes(file));
+        assertEquals(6, record.getInt((int)delta + PageRecords.HEADER), "whole lines");
+        assertEquals(0, record.getInt((int)delta + PageRecords.HEADER + Integer.BYTES), "value lines");
+        assertReadBack(file, delta, after);
+    }
+
     /**
-     * Writes a full image of the page, changes the values of {@code valueLines} and one line whole, writes
-     * the delta, and reads both back over a page of other bytes.
+     * Writes a full image of the page, changes the values of {@code valueLines}, writes the delta, and
+     * reads both back over a page of other bytes.
      */
     private void roundTrip(final int[] valueLines, final int valueBytes, final int list) throws IOException
     {
@@ -118,15 +140,18 @@ class ValueLinesTest
         {
             after.putByte(LAYOUT + line, ChangedLines.VALUES);
         }
-        after.putLong(20 * ChangedLines.LINE_SIZE + 8, 0x1234_5678_9ABCL);
-        after.putByte(LAYOUT + 20, ChangedLines.WHOLE);
         final Path file = dir.resolve("pages");
-        final long delta = write(file, before, after, valueLines.length + 1);
-        // counts, one whole line's index, the value line list, each padded to 8; the whole line's image
-        // (one chunk present, not reduced); the values
-        final int imageAt = align8(align8(2 * Integer.BYTES + Short.BYTES) + list);
-        assertEquals(PageRecords.HEADER + imageAt + PageImages.imageBytes(2, 1, 0) + valueBytes,
+        final long delta = write(file, before, after, valueLines.length);
+        // counts, the value line list padded to 8, an image of no chunks (its 8-byte state), the values
+        final int imageAt = align8(2 * Integer.BYTES + list);
+        assertEquals(PageRecords.HEADER + imageAt + PageImages.imageBytes(0, 0, 0) + valueBytes,
             Files.size(file) - delta, "delta record");
+        assertReadBack(file, delta, after);
+    }
+
+    private static void assertReadBack(final Path file, final long delta, final UnsafeBuffer expected)
+        throws IOException
+    {
         final UnsafeBuffer target = new UnsafeBuffer(ByteBuffer.allocateDirect(PAGE_SIZE));
         target.setMemory(0, PAGE_SIZE, (byte)0xEE);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
@@ -137,7 +162,7 @@ class ValueLinesTest
         }
         for (int i = 0; i < LAYOUT; i++)
         {
-            assertEquals(after.getByte(i), target.getByte(i), "byte " + i);
+            assertEquals(expected.getByte(i), target.getByte(i), "byte " + i);
         }
     }
 
