@@ -188,6 +188,20 @@ final class ChangedLines
     }
 
     /**
+     * For loops over a map byte by byte: whether {@code line} starts eight unmarked lines, all content
+     * lines, which the loop may then skip with one load. A page with a few changes is mostly such runs;
+     * a page whose every counter changed has few, and pays one check per line for them.
+     *
+     * @param array   the map's array, or null if {@code address} is a native address.
+     * @param address address of the map's first byte (an offset into {@code array} if not null), whose
+     *                {@code lines} bytes the caller has bounds-checked.
+     */
+    static boolean eightUnmarked(final byte[] array, final long address, final int line, final int lines)
+    {
+        return 0 == (line & 7) && line + Long.BYTES <= lines && 0 == UnsafeApi.getLong(array, address + line);
+    }
+
+    /**
      * @param page     a live page or a copy.
      * @param map      offset of its map in {@code page}; the caller has checked {@code [map, map + lines)}.
      * @param line     where to start looking.
@@ -202,7 +216,7 @@ final class ChangedLines
         int i = line;
         while (i < lines)
         {
-            if ((i & 7) == 0 && i + Long.BYTES <= lines && 0 == UnsafeApi.getLong(array, address + i))
+            if (eightUnmarked(array, address, i, lines))
             {
                 i += Long.BYTES;
             }

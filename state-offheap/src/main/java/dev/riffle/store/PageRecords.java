@@ -1,5 +1,6 @@
 package dev.riffle.store;
 
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -167,9 +168,16 @@ final class PageRecords
             stagingView.putInt(payload + Integer.BYTES, values);
             int n = 0;
             copy.boundsCheck(map, contentLines);
+            final byte[] mapArray = copy.byteArray();
+            final long mapAddress = copy.addressOffset() + map;
             for (int line = 0; line < contentLines; line++)
             {
-                if (0 == copy.getByte(map + line))
+                if (ChangedLines.eightUnmarked(mapArray, mapAddress, line, contentLines))
+                {
+                    line += Long.BYTES - 1;
+                    continue;
+                }
+                if (0 == UnsafeApi.getByte(mapArray, mapAddress + line))
                 {
                     continue;
                 }

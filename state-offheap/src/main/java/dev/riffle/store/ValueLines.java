@@ -51,10 +51,13 @@ final class ValueLines
         final byte[] dstArray = out.byteArray();
         final long dst = out.addressOffset() + at;
         long to = dst;
-        // every map byte in turn: value lines are the many changed lines of a page whose every counter
-        // changed, or the few of a page with a few changes, where skipping zeros would save little
         for (int line = 0; line < lines; line++)
         {
+            if (ChangedLines.eightUnmarked(srcArray, src + map, line, lines))
+            {
+                line += Long.BYTES - 1;
+                continue;
+            }
             if (0 == UnsafeApi.getByte(srcArray, src + map + line))
             {
                 continue;
