@@ -122,16 +122,6 @@ final class ChangedLines
     }
 
     /**
-     * Marks the line(s) of the 8 bytes at {@code address}: an unaligned long in a page's heap may
-     * straddle two lines.
-     */
-    static void markLong(final long pageAddress, final int layoutSize, final long address)
-    {
-        mark(pageAddress, layoutSize, address);
-        mark(pageAddress, layoutSize, address + Long.BYTES - 1);
-    }
-
-    /**
      * Marks the lines of {@code [offset, offset + length)}, offsets absolute in {@code buffer}.
      */
     static void mark(final UnsafeBuffer buffer, final int base, final int layoutSize, final int offset,
