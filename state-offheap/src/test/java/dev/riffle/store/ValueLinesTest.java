@@ -36,10 +36,7 @@ class ValueLinesTest
     {
         // lines 1-4 as set up by page(), as shorts (no more than the 8-byte bitmap of a 4 KiB page's 63
         // lines)
-        final int[] valueLines = {1, 2, 3, 4};
-        final int valueBytes = 8 + 8 + 8 + 12 + 20;
-        final int list = valueLines.length * Short.BYTES;
-        roundTrip(valueLines, valueBytes, list);
+        roundTrip(4, 8 + 8 + 8 + 12 + 20, 4 * Short.BYTES);
     }
 
     @Test
@@ -47,25 +44,16 @@ class ValueLinesTest
     {
         // lines 1-5 (5 bytes of line 5 only look like a value, and go along unchanged), and 6-13 with two
         // long cells each: 13 lines take more as shorts than as the 8-byte bitmap
-        final int[] valueLines = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
-        final int valueBytes = 8 + 8 + 8 + 12 + 20 + 5 + 8 * 16;
-        final int list = PageImages.bitmapBytes(ChangedLines.contentLines(PAGE_SIZE));
-        roundTrip(valueLines, valueBytes, list);
+        final int bitmap = PageImages.bitmapBytes(ChangedLines.contentLines(PAGE_SIZE));
+        roundTrip(13, 8 + 8 + 8 + 12 + 20 + 5 + 8 * 16, bitmap);
     }
 
     @Test
     void valuesThatDoNotAddUpToTheirLinesAreRefused() throws IOException
     {
-        final UnsafeBuffer before = page();
-        final UnsafeBuffer after = changedValues(page(), 4);
-        for (int line = 1; line <= 4; line++)
-        {
-            after.putByte(LAYOUT + line, ChangedLines.VALUES);
-        }
         final Path file = dir.resolve("pages");
-        final long delta = write(file, before, after, 4);
-        final Path pristine = dir.resolve("pristine");
-        Files.copy(file, pristine);
+        final long delta = write(file, page(), valuesChanged(4), 4);
+        final Path pristine = Files.copy(file, dir.resolve("pristine"));
         // payload: 0 whole lines, 4 value lines, their shorts at 8; an image of no chunks at 16
         // line 4 (a 20-byte value) named as line 30 (empty cells): 20 bytes of values too many
         RecordFiles.rewrite(file, delta, payload -> payload.putShort(8 + 3 * Short.BYTES, (short)30));
@@ -88,16 +76,9 @@ class ValueLinesTest
     @Test
     void aBitmapOfValueLinesThatDisagreesWithItsCountIsRefused() throws IOException
     {
-        final UnsafeBuffer before = page();
-        final UnsafeBuffer after = changedValues(page(), 13);
-        for (int line = 1; line <= 13; line++)
-        {
-            after.putByte(LAYOUT + line, ChangedLines.VALUES);
-        }
         final Path file = dir.resolve("pages");
-        final long delta = write(file, before, after, 13);
-        final Path pristine = dir.resolve("pristine");
-        Files.copy(file, pristine);
+        final long delta = write(file, page(), valuesChanged(13), 13);
+        final Path pristine = Files.copy(file, dir.resolve("pristine"));
         // the bitmap at 8 (no whole lines): one more bit than counted
         RecordFiles.rewrite(file, delta, payload -> payload.putLong(8, payload.getLong(8) | 1L << 40));
         RecordFiles.assertRefused(file, PAGE_SIZE, true, "delta line out of range", 0, delta);
@@ -110,18 +91,13 @@ class ValueLinesTest
     @Test
     void aPageChangedOtherThanInItsValuesGoesOutWithItsLinesWhole() throws IOException
     {
-        final UnsafeBuffer before = page();
-        final UnsafeBuffer after = changedValues(page(), 4);
-        for (int line = 1; line <= 4; line++)
-        {
-            after.putByte(LAYOUT + line, ChangedLines.VALUES);
-        }
+        final UnsafeBuffer after = valuesChanged(4);
         // heap bytes of line 20 changed: the writer marks the line and the page's header line
         after.putLong(20 * ChangedLines.LINE_SIZE + 8, 0x1234_5678_9ABCL);
         after.putByte(LAYOUT + 20, ChangedLines.WHOLE);
         after.putByte(LAYOUT, ChangedLines.WHOLE);
         final Path file = dir.resolve("pages");
-        final long delta = write(file, before, after, 6);
+        final long delta = write(file, page(), after, 6);
         final UnsafeBuffer record = new UnsafeBuffer(Files.readAllBytes(file));
         assertEquals(6, record.getInt((int)delta + PageRecords.HEADER), "whole lines");
         assertEquals(0, record.getInt((int)delta + PageRecords.HEADER + Integer.BYTES), "value lines");
@@ -129,19 +105,14 @@ class ValueLinesTest
     }
 
     /**
-     * Writes a full image of the page, changes the values of {@code valueLines}, writes the delta, and
-     * reads both back over a page of other bytes.
+     * Writes a full image of the page, changes the values of lines 1 to {@code lines}, writes the delta,
+     * and reads both back over a page of other bytes.
      */
-    private void roundTrip(final int[] valueLines, final int valueBytes, final int list) throws IOException
+    private void roundTrip(final int lines, final int valueBytes, final int list) throws IOException
     {
-        final UnsafeBuffer before = page();
-        final UnsafeBuffer after = changedValues(page(), valueLines[valueLines.length - 1]);
-        for (final int line : valueLines)
-        {
-            after.putByte(LAYOUT + line, ChangedLines.VALUES);
-        }
+        final UnsafeBuffer after = valuesChanged(lines);
         final Path file = dir.resolve("pages");
-        final long delta = write(file, before, after, valueLines.length);
+        final long delta = write(file, page(), after, lines);
         // counts, the value line list padded to 8, an image of no chunks (its 8-byte state), the values
         final int imageAt = align8(2 * Integer.BYTES + list);
         assertEquals(PageRecords.HEADER + imageAt + PageImages.imageBytes(0, 0, 0) + valueBytes,
@@ -217,6 +188,19 @@ class ValueLinesTest
     {
         page.putLong(cell * 32, tag);
         page.putInt(cell * 32 + BucketPage.CELL_LENGTHS, keyLength | valueLength << 16);
+    }
+
+    /**
+     * @return {@link #page()} with the values of lines 1 to {@code last} changed and those lines marked.
+     */
+    private static UnsafeBuffer valuesChanged(final int last)
+    {
+        final UnsafeBuffer page = changedValues(page(), last);
+        for (int line = 1; line <= last; line++)
+        {
+            page.putByte(LAYOUT + line, ChangedLines.VALUES);
+        }
+        return page;
     }
 
     /**
