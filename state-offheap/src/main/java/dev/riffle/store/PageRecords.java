@@ -343,8 +343,9 @@ final class PageRecords
             final int base) throws CorruptSnapshotException
         {
             final int contentLines = ChangedLines.contentLines(pageSize);
-            final int lines = length < 2 * Integer.BYTES ? -1 : payload.getInt(0);
-            final int values = length < 2 * Integer.BYTES ? -1 : payload.getInt(Integer.BYTES);
+            final int indices = 2 * Integer.BYTES;
+            final int lines = length < indices ? -1 : payload.getInt(0);
+            final int values = length < indices ? -1 : payload.getInt(Integer.BYTES);
             if (lines < 0 || lines > contentLines || values < 0 || values > contentLines ||
                 imageAt(lines, values, contentLines) > length)
             {
@@ -354,13 +355,12 @@ final class PageRecords
             final boolean bitmap = valueBitmap(values, contentLines);
             final boolean valueLinesInRange = bitmap ?
                 bitmapCounts(valueList, values, contentLines) : linesInRange(valueList, values, contentLines);
-            if (!linesInRange(2 * Integer.BYTES, lines, contentLines) || !valueLinesInRange)
+            if (!linesInRange(indices, lines, contentLines) || !valueLinesInRange)
             {
                 throw new CorruptSnapshotException(path, "has a delta line out of range at offset " + offset, null);
             }
             final int image = imageAt(lines, values, contentLines);
             final int imageLength = PageImages.imageLength(payload, image, length - image, 2 * lines);
-            final int indices = 2 * Integer.BYTES;
             if (imageLength < 0 ||
                 !PageImages.unpackLines(payload, indices, lines, image, imageLength, page, base, layoutSize) ||
                 !ValueLines.unpack(payload, image + imageLength, length - image - imageLength, payload, valueList,
