@@ -24,8 +24,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * map marks ({@link #valuesOnly}). The distinction is per page, not per line, so that every mark stays a
  * plain store: a kind per line would need a load before each store, so as not to downgrade an earlier
  * mark of the other kind (an increment at random went from 1.44× to 1.51× of {@code Long2LongHashMap}
- * with it, docs/benchmarks.md). A value mark stores {@link #VALUES}, any other {@link #WHOLE}; only
- * whether a byte is zero, and the header line's, count.
+ * with it, docs/benchmarks.md). Every mark stores {@link #CHANGED}.
  * <p>
  * <b>Who writes.</b> The writer marks a line after changing it; a rebuilt or new page has every line
  * marked. The thread that captures the page for a snapshot (see {@link PageCaptures}: the writer before
@@ -38,16 +37,7 @@ final class ChangedLines
     static final int LINE_SHIFT = 6;
     static final int LINE_SIZE = 1 << LINE_SHIFT;
     private static final int SHORT_RUN_LINES = 4;
-    /**
-     * The mark of a change other than an inline value's (any nonzero byte marks a change; only the
-     * header line's says more, see the class comment).
-     */
-    static final byte WHOLE = 1;
-    /**
-     * The mark of an inline value overwritten in place.
-     */
-    static final byte VALUES = 2;
-    private static final long LOW_BITS = 0x0101_0101_0101_0101L;
+    static final byte CHANGED = 1;
 
     private ChangedLines()
     {
@@ -86,7 +76,7 @@ final class ChangedLines
      */
     static void mark(final long pageAddress, final int layoutSize, final long address)
     {
-        UnsafeApi.putByte(pageAddress + layoutSize + ((address - pageAddress) >>> LINE_SHIFT), WHOLE);
+        UnsafeApi.putByte(pageAddress + layoutSize + ((address - pageAddress) >>> LINE_SHIFT), CHANGED);
     }
 
     /**
@@ -101,7 +91,7 @@ final class ChangedLines
      */
     static void markValue(final long pageAddress, final int layoutSize, final long cell)
     {
-        UnsafeApi.putByte(pageAddress + layoutSize + ((cell - pageAddress) >>> LINE_SHIFT), VALUES);
+        mark(pageAddress, layoutSize, cell);
     }
 
     /**
@@ -109,7 +99,7 @@ final class ChangedLines
      */
     static void markHeader(final long pageAddress, final int layoutSize)
     {
-        UnsafeApi.putByte(pageAddress + layoutSize, WHOLE);
+        UnsafeApi.putByte(pageAddress + layoutSize, CHANGED);
     }
 
     /**
@@ -131,7 +121,7 @@ final class ChangedLines
         final int last = (offset - base + Math.max(length, 1) - 1) >>> LINE_SHIFT;
         for (int line = first; line <= last; line++)
         {
-            buffer.putByte(base + layoutSize + line, WHOLE);
+            buffer.putByte(base + layoutSize + line, CHANGED);
         }
     }
 
@@ -140,7 +130,7 @@ final class ChangedLines
      */
     static void markAll(final UnsafeBuffer buffer, final int base, final int pageSize)
     {
-        buffer.setMemory(base + layoutSize(pageSize), mapBytes(pageSize), WHOLE);
+        buffer.setMemory(base + layoutSize(pageSize), mapBytes(pageSize), CHANGED);
     }
 
     /**
@@ -153,8 +143,7 @@ final class ChangedLines
 
     /**
      * @return how many content lines the map of the page at {@code base} marks (a live page, or a copy
-     * at 0). Map bytes are 0, {@link #WHOLE} (1) or {@link #VALUES} (2), so eight of them are counted
-     * with one bit count of their low two bits folded.
+     * at 0). Map bytes are 0 or {@link #CHANGED} (1), so eight of them are counted with one bit count.
      */
     static int count(final UnsafeBuffer page, final int base, final int pageSize)
     {
@@ -167,12 +156,11 @@ final class ChangedLines
         int line = 0;
         for (; line + Long.BYTES <= lines; line += Long.BYTES)
         {
-            final long bytes = UnsafeApi.getLong(array, address + line);
-            changed += Long.bitCount((bytes | bytes >>> 1) & LOW_BITS);
+            changed += Long.bitCount(UnsafeApi.getLong(array, address + line));
         }
         for (; line < lines; line++)
         {
-            changed += 0 != UnsafeApi.getByte(array, address + line) ? 1 : 0;
+            changed += UnsafeApi.getByte(array, address + line);
         }
         return changed;
     }

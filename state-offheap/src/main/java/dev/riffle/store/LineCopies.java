@@ -192,8 +192,7 @@ final class LineCopies
         copyLine(pageAddress + ((long)line << ChangedLines.LINE_SHIFT),
             buffer.addressOffset() + ((long)line << ChangedLines.LINE_SHIFT));
         VarHandle.releaseFence();
-        // a change other than an inline value's marks the page's header line too (ChangedLines)
-        UnsafeApi.putByte(mapByte, ChangedLines.VALUES);
+        UnsafeApi.putByte(mapByte, ChangedLines.CHANGED);
         VarHandle.storeStoreFence();
         return 1;
     }

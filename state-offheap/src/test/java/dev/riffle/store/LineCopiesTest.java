@@ -71,7 +71,7 @@ class LineCopiesTest
         assertAssembledIsTheOriginal();
         for (int line = 6; line <= 9; line++)
         {
-            assertEquals(ChangedLines.VALUES, live.getByte(LAYOUT + line), "line " + line + " marked preserved");
+            assertEquals(ChangedLines.CHANGED, live.getByte(LAYOUT + line), "line " + line + " marked preserved");
         }
         assertEquals(0, live.getByte(LAYOUT + 5), "line 5 untouched");
         assertEquals(0, live.getByte(LAYOUT + 10), "line 10 untouched");
@@ -102,7 +102,7 @@ class LineCopiesTest
     @Test
     void beforeTheLiveMapIsClearedItsOldMarksAreNotTakenForPreservedLines()
     {
-        live.putByte(LAYOUT + 3, ChangedLines.WHOLE);
+        live.putByte(LAYOUT + 3, ChangedLines.CHANGED);
         LineCopies.prepare(buffer, live, 0, PAGE_SIZE, 0);
         buffer.setMemory(0, LAYOUT, (byte)0); // nothing preserved: a buffer line taken would read zeros
 

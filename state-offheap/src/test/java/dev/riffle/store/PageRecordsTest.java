@@ -165,7 +165,7 @@ class PageRecordsTest
         final int[] lines = {0, 1, 5, 6, 9, 200};
         for (final int line : lines)
         {
-            copy.putByte(layoutSize + line, ChangedLines.WHOLE);
+            copy.putByte(layoutSize + line, ChangedLines.CHANGED);
         }
         final Path file = dir.resolve("delta");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
@@ -226,7 +226,7 @@ class PageRecordsTest
                     pages[r].setMemory(layoutSize, pageSize - layoutSize, (byte)0);
                     for (final int line : lines)
                     {
-                        pages[r].putByte(layoutSize + line, ChangedLines.WHOLE);
+                        pages[r].putByte(layoutSize + line, ChangedLines.CHANGED);
                     }
                     deltaLines[r] = lines;
                     deltaAt[r] = out.delta(pages[r], lines.length);
@@ -339,8 +339,8 @@ class PageRecordsTest
         final UnsafeBuffer copy = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
         // a cell in the header line's place, which a delta of the header line and line 3 carries whole
         longCell(copy, 0, 0, 5, 6);
-        copy.putByte(layoutSize, ChangedLines.WHOLE);
-        copy.putByte(layoutSize + 3, ChangedLines.WHOLE);
+        copy.putByte(layoutSize, ChangedLines.CHANGED);
+        copy.putByte(layoutSize + 3, ChangedLines.CHANGED);
         final Path file = dir.resolve("delta");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
         {
@@ -425,7 +425,7 @@ class PageRecordsTest
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(pageSize));
         buffer.putBytes(0, layout);
         // the change map after the layout is not part of the image
-        buffer.setMemory(layout.length, pageSize - layout.length, ChangedLines.WHOLE);
+        buffer.setMemory(layout.length, pageSize - layout.length, ChangedLines.CHANGED);
         return buffer;
     }
 }

@@ -94,8 +94,8 @@ class ValueLinesTest
         final UnsafeBuffer after = valuesChanged(4);
         // heap bytes of line 20 changed: the writer marks the line and the page's header line
         after.putLong(20 * ChangedLines.LINE_SIZE + 8, 0x1234_5678_9ABCL);
-        after.putByte(LAYOUT + 20, ChangedLines.WHOLE);
-        after.putByte(LAYOUT, ChangedLines.WHOLE);
+        after.putByte(LAYOUT + 20, ChangedLines.CHANGED);
+        after.putByte(LAYOUT, ChangedLines.CHANGED);
         final Path file = dir.resolve("pages");
         final long delta = write(file, page(), after, 6);
         final UnsafeBuffer record = new UnsafeBuffer(Files.readAllBytes(file));
@@ -198,7 +198,7 @@ class ValueLinesTest
         final UnsafeBuffer page = changedValues(page(), last);
         for (int line = 1; line <= last; line++)
         {
-            page.putByte(LAYOUT + line, ChangedLines.VALUES);
+            page.putByte(LAYOUT + line, ChangedLines.CHANGED);
         }
         return page;
     }
