@@ -16,8 +16,8 @@ import java.util.Arrays;
  * <p>
  * <b>Which lines are preserved.</b> When the writer takes a page into line mode it clears the page's
  * change map ({@link ChangedLines}), as any capture does; from then on it sets a line's map byte before
- * it changes the line, right after preserving it. So while the page is in line mode a set map byte means
- * "preserved": the check costs the writer one load of a byte it is about to store anyway.
+ * it changes the line, right after preserving it. So while the page is in line mode a set map byte
+ * means "preserved": the check costs the writer one load of a byte it is about to store anyway.
  * <p>
  * <b>Buffer layout</b> (a {@link CopyPool} buffer): lines at their offsets in the page; at
  * {@code pageSize} the epoch the page's map counted from; at {@link #mapCopy} the page's change map as
