@@ -160,7 +160,8 @@ final class PageRecords
             final int start = staging.position();
             final int payload = start + HEADER;
             final int indices = payload + 2 * Integer.BYTES;
-            final int valueList = payload + valueListAt(whole);
+            // a record lists one kind of line: whole lines' indices, or value lines as indices or a bitmap
+            final int list = valuesOnly ? payload + valueListAt(whole) : indices;
             final boolean bitmap = valueBitmap(values, contentLines);
             final int image = payload + imageAt(whole, values, contentLines);
             stagingView.setMemory(payload, image - payload, (byte)0);
@@ -183,18 +184,14 @@ final class PageRecords
                 }
                 if (n < lines)
                 {
-                    if (!valuesOnly)
+                    if (bitmap)
                     {
-                        stagingView.putShort(indices + (n << 1), (short)line);
-                    }
-                    else if (bitmap)
-                    {
-                        final int word = valueList + ((line >>> 6) << 3);
+                        final int word = list + ((line >>> 6) << 3);
                         stagingView.putLong(word, stagingView.getLong(word) | 1L << line);
                     }
                     else
                     {
-                        stagingView.putShort(valueList + (n << 1), (short)line);
+                        stagingView.putShort(list + (n << 1), (short)line);
                     }
                 }
                 n++;
