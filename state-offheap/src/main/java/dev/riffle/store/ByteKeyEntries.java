@@ -25,10 +25,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class ByteKeyEntries
 {
-    private final KeyGroupDirectory[] directories;
+    /** The store's directories while it is open, {@link PagedKeyedStore#CLOSED} once it is closed. */
+    private KeyGroupDirectory[] open;
     private final int firstKeyGroup;
-    /** The range's last key group while the store is open; below the first once it is closed. */
-    private int lastKeyGroup;
     private final PageArena arena;
     private final CopyOnWriteBarrier barrier;
     private final TableGrowth growth;
@@ -49,7 +48,6 @@ final class ByteKeyEntries
      * @param directories   the store's directories, one per key group of its range (filled in by the store
      *                      once it is built, before it is used).
      * @param firstKeyGroup first key group of the range.
-     * @param lastKeyGroup  last key group of the range (inclusive).
      * @param arena         the store's pages.
      * @param barrier       the store's copy-on-write barrier.
      * @param growth        the store's table growth.
@@ -59,16 +57,14 @@ final class ByteKeyEntries
     ByteKeyEntries(
         final KeyGroupDirectory[] directories,
         final int firstKeyGroup,
-        final int lastKeyGroup,
         final PageArena arena,
         final CopyOnWriteBarrier barrier,
         final TableGrowth growth,
         final int layoutSize,
         final int maxEntry)
     {
-        this.directories = directories;
+        this.open = directories;
         this.firstKeyGroup = firstKeyGroup;
-        this.lastKeyGroup = lastKeyGroup;
         this.arena = arena;
         this.barrier = barrier;
         this.growth = growth;
@@ -347,11 +343,11 @@ final class ByteKeyEntries
      */
     void close()
     {
-        lastKeyGroup = firstKeyGroup - 1;
+        open = PagedKeyedStore.CLOSED;
     }
 
     private KeyGroupDirectory directory(final int keyGroup)
     {
-        return PagedKeyedStore.directory(directories, firstKeyGroup, lastKeyGroup, keyGroup);
+        return PagedKeyedStore.directory(open, firstKeyGroup, keyGroup);
     }
 }

@@ -45,6 +45,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class PagedKeyedStore implements KeyedStore
 {
+    /**
+     * The directories of a closed store: none, so that every key group is outside its range.
+     */
+    static final KeyGroupDirectory[] CLOSED = new KeyGroupDirectory[0];
+
     final StoreOptions options;
     final int firstKeyGroup;
     final int lastKeyGroup;
@@ -61,11 +66,12 @@ public final class PagedKeyedStore implements KeyedStore
     private final int maxEntry;
     private final ByteKeyEntries byteKeys;
     /**
-     * {@link #lastKeyGroup} while the store is open, below {@link #firstKeyGroup} once it is closed, so
-     * that the key-group check every operation makes anyway rejects use after close (the pages are
-     * unmapped then: reading them would crash the JVM). Writer thread only.
+     * {@link #directories} while the store is open, {@link #CLOSED} once it is closed, so that the
+     * key-group check every operation makes anyway rejects use after close (the pages are unmapped then:
+     * reading them would crash the JVM). The check is one unsigned compare against this array's length,
+     * which also lets the JIT drop the array's own bounds check. Writer thread only.
      */
-    private int openLastKeyGroup;
+    private KeyGroupDirectory[] open;
     private final SnapshotService snapshots;
 
     PagedKeyedStore(
@@ -79,16 +85,15 @@ public final class PagedKeyedStore implements KeyedStore
         this.options = options;
         this.firstKeyGroup = firstKeyGroup;
         this.lastKeyGroup = lastKeyGroup;
-        this.openLastKeyGroup = lastKeyGroup;
         this.pageSize = options.pageSize();
         this.layoutSize = ChangedLines.layoutSize(pageSize);
         this.maxEntry = options.maxEntrySize();
         this.arena = new PageArena(workDirectory, options.pageSize(), options.pagesPerSegment());
         this.directories = new KeyGroupDirectory[lastKeyGroup - firstKeyGroup + 1];
+        this.open = directories;
         this.barrier = new CopyOnWriteBarrier(this, directories.length);
         this.growth = new TableGrowth(arena, barrier, pageSize);
-        this.byteKeys = new ByteKeyEntries(directories, firstKeyGroup, lastKeyGroup, arena, barrier, growth, layoutSize,
-            maxEntry);
+        this.byteKeys = new ByteKeyEntries(directories, firstKeyGroup, arena, barrier, growth, layoutSize, maxEntry);
         this.copyPool = new CopyPool(pageSize);
         this.snapshots = new SnapshotService(this);
     }
@@ -418,7 +423,7 @@ public final class PagedKeyedStore implements KeyedStore
 
     private boolean closed()
     {
-        return openLastKeyGroup < firstKeyGroup;
+        return open == CLOSED;
     }
 
     private void checkOpen()
@@ -437,29 +442,36 @@ public final class PagedKeyedStore implements KeyedStore
 
     private KeyGroupDirectory directory(final int keyGroup)
     {
-        return directory(directories, firstKeyGroup, openLastKeyGroup, keyGroup);
+        return directory(open, firstKeyGroup, keyGroup);
     }
 
     /**
-     * @return the directory of a key group of the range [firstKeyGroup, lastKeyGroup]; shared with
-     * {@link ByteKeyEntries}.
+     * @param open          the directories of the range starting at {@code firstKeyGroup} while the store
+     *                      is open, {@link #CLOSED} once it is closed.
+     * @param firstKeyGroup the range's first key group.
+     * @return the directory of a key group of the range; shared with {@link ByteKeyEntries}.
      * @throws IllegalArgumentException if the key group is outside the range.
-     * @throws IllegalStateException    if the store is closed ({@code lastKeyGroup < firstKeyGroup}).
+     * @throws IllegalStateException    if the store is closed.
      */
-    static KeyGroupDirectory directory(final KeyGroupDirectory[] directories, final int firstKeyGroup,
-        final int lastKeyGroup, final int keyGroup)
+    static KeyGroupDirectory directory(final KeyGroupDirectory[] open, final int firstKeyGroup, final int keyGroup)
     {
         final int index = keyGroup - firstKeyGroup;
-        if (index < 0 || keyGroup > lastKeyGroup)
+        if (index < 0 || index >= open.length) // one unsigned compare, which is also the array's bounds check
         {
-            if (lastKeyGroup < firstKeyGroup)
-            {
-                throw new IllegalStateException("the store is closed");
-            }
-            throw new IllegalArgumentException("key group " + keyGroup + " is outside this store's range [" +
-                firstKeyGroup + ", " + lastKeyGroup + "]");
+            throw outsideRange(open, firstKeyGroup, keyGroup);
         }
-        return directories[index];
+        return open[index];
+    }
+
+    private static RuntimeException outsideRange(final KeyGroupDirectory[] open, final int firstKeyGroup,
+        final int keyGroup)
+    {
+        if (open == CLOSED)
+        {
+            return new IllegalStateException("the store is closed");
+        }
+        return new IllegalArgumentException("key group " + keyGroup + " is outside this store's range [" +
+            firstKeyGroup + ", " + (firstKeyGroup + open.length - 1) + "]");
     }
 
     /**
@@ -475,7 +487,7 @@ public final class PagedKeyedStore implements KeyedStore
         {
             return;
         }
-        openLastKeyGroup = firstKeyGroup - 1;
+        open = CLOSED;
         byteKeys.close();
         snapshots.close();
         if (!barrier.closeStoreAfterSnapshot())

@@ -254,8 +254,15 @@ public abstract class KeyedStoreContract
     {
         final int state = store.registerState("bad-input");
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[store.maxEntrySize() + 1]);
-        assertThrows(IllegalArgumentException.class, () -> store.putLong(LAST + 1, state, 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> store.getLong(FIRST - 1, state, 1, 1));
+        final IllegalArgumentException above =
+            assertThrows(IllegalArgumentException.class, () -> store.putLong(LAST + 1, state, 1, 1));
+        assertTrue(above.getMessage().contains("key group " + (LAST + 1) + " is outside this store's range [" +
+            FIRST + ", " + LAST + "]"), above.getMessage());
+        for (final int keyGroup : new int[]{FIRST - 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE})
+        {
+            assertThrows(IllegalArgumentException.class, () -> store.getLong(keyGroup, state, 1, 1));
+            assertThrows(IllegalArgumentException.class, () -> store.addLong(keyGroup, state, buffer, 0, 3, 1));
+        }
         assertThrows(IllegalArgumentException.class,
             () -> store.put(FIRST, state, buffer, 0, 1, buffer, 0, store.maxEntrySize()));
         store.put(FIRST, state, buffer, 0, 3, buffer, 0, 5);
