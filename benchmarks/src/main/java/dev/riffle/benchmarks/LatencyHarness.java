@@ -45,7 +45,9 @@ import java.util.concurrent.locks.LockSupport;
  * sends; with the JVM started under {@code taskset -c 0}, its own threads (JIT compilers, GC) stay off
  * the task threads' CPU too. Each run also prints the CPU time of the process and of its busiest threads, the JIT's
  * compile time, and the host's steal ({@link ThreadCpu}): a run in which the JIT still compiles the
- * checkpoint path, or the host took a slice, is not a steady-state figure.
+ * checkpoint path, or the host took a slice, is not a steady-state figure. Give the JVM a young generation
+ * of a few hundred MB ({@code -Xms1g -Xmx1g -Xmn512m}): each run starts after a full collection, and then
+ * none falls into its measured window.
  */
 public final class LatencyHarness
 {
@@ -108,6 +110,11 @@ public final class LatencyHarness
             config.stateDirectory(Path.of(stateDirectory));
         }
         final Path directory = Files.createTempDirectory("riffle-latency-");
+        // The harness allocates per event (its event array, the boxed key of keyBy), ~6 MB/s: with G1's
+        // small default young generation a collection (~5 ms) fell into one run in three, whichever mode
+        // it measured. A full collection before each run and a young generation that holds a run's
+        // garbage (-Xmn, class javadoc) keep collections out of the measured windows.
+        System.gc();
         try
         {
             if (intervalMs > 0)
