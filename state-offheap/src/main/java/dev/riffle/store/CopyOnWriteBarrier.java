@@ -161,7 +161,7 @@ final class CopyOnWriteBarrier
         final StoreSnapshot snapshot = activeForWriter;
         if (written == (writtenNow | 1))
         {
-            if (snapshot.isDone())
+            if (snapshot.isDone() || lineCopies.assembled(page))
             {
                 leaveLineMode(page, pageAddress);
             }
@@ -198,8 +198,10 @@ final class CopyOnWriteBarrier
 
     /**
      * Ends a page's line mode; its changes are free again. If the snapshot is done, the snapshot thread
-     * reads the line buffer no more and it is detached; otherwise every line not preserved yet is, at
-     * once, so that the snapshot thread no longer reads the live page.
+     * reads the line buffer no more and it is detached; if it has assembled the page, it reads neither
+     * the page nor the buffer again, which stays attached until the page's next capture or change in a
+     * later epoch ({@link #releaseLines}); otherwise every line not preserved yet is, at once, so that
+     * the snapshot thread no longer reads the live page.
      */
     private void leaveLineMode(final int page, final long pageAddress)
     {
@@ -207,11 +209,20 @@ final class CopyOnWriteBarrier
         {
             lineCopies.detach(page, store.copyPool);
         }
-        else
+        else if (!lineCopies.assembled(page))
         {
             lineCopies.preserveAll(lineCopies.buffer(page), pageAddress);
         }
         captures.written(page, writtenNow);
+    }
+
+    /**
+     * @return whether the writer preserves the page's lines for the running snapshot before it changes
+     * them ({@link LineCopies}): its changes go through the slow path until the page leaves line mode.
+     */
+    boolean inLineMode(final int page)
+    {
+        return captures.written(page) == (writtenNow | 1);
     }
 
     /**

@@ -24,7 +24,9 @@ import java.util.Arrays;
  * the snapshot started, which tells the snapshot thread the lines a delta needs; at {@link #stateOf}
  * the buffer's state: {@link #MAP_NOT_CLEARED} (the capture is published but the live map still holds
  * the old marks), {@link #MAP_CLEARED} (a set map byte means preserved), {@link #COMPLETE} (every line
- * is in the buffer: the writer is about to change the page in ways other than by the line).
+ * is in the buffer: the writer is about to change the page in ways other than by the line); at
+ * {@link #assembledOf} whether the snapshot thread has assembled the page (it reads neither the page
+ * nor the buffer again, so the writer may stop preserving lines: {@link #assembled}).
  * <p>
  * <b>Memory ordering.</b> Writer: publish the capture (CAS), clear the live map, state
  * {@code MAP_CLEARED} (release), store-store fence; per line: copy the line into the buffer, release
@@ -35,7 +37,11 @@ import java.util.Arrays;
  * before the state says cleared, and a read that saw a change would see the state stored before it);
  * cleared — read the line's map byte (acquire): set, the buffer's line (the writer may have changed the
  * live one while it was read), clear, the live line (a change is preceded by the byte, so a read that
- * saw one would see the byte set). A sequence lock, with sequences written once per line.
+ * saw one would see the byte set). A sequence lock, with sequences written once per line. Once the
+ * page is assembled the snapshot thread stores {@code assembled} (release, after its last read of the
+ * page and the buffer); the writer, reading it (acquire) before a change, changes the page without
+ * preserving anything more: the release orders the snapshot thread's reads before the store, the
+ * acquire orders the writer's changes after the load, so no read of the assembly sees them.
  * <p>
  * <b>Threading.</b> This object is the writer's: which pages it preserves lines of, and their buffers.
  * A buffer is shared with one snapshot's thread, which only reads it; the writer gives it back to the
@@ -92,7 +98,33 @@ final class LineCopies
      */
     static int bufferSize(final int pageSize)
     {
+        return assembledOf(pageSize) + Long.BYTES;
+    }
+
+    /**
+     * @return offset in a line buffer of the word the snapshot thread sets once it has assembled the page.
+     */
+    static int assembledOf(final int pageSize)
+    {
         return stateOf(pageSize) + Long.BYTES;
+    }
+
+    /**
+     * Snapshot thread, after its last read of the page and of its line buffer ({@link #assemble}).
+     */
+    static void markAssembled(final UnsafeBuffer buffer, final int pageSize)
+    {
+        buffer.putLongRelease(assembledOf(pageSize), 1L);
+    }
+
+    /**
+     * Writer, before it changes a page in line mode.
+     *
+     * @return whether the snapshot thread has assembled the page: its lines need no preserving any more.
+     */
+    boolean assembled(final int page)
+    {
+        return 0L != buffers[page].getLongAcquire(assembledOf(pageSize));
     }
 
     /**
@@ -107,6 +139,7 @@ final class LineCopies
         buffer.putLong(pageSize, since);
         buffer.putBytes(mapCopy(pageSize), live, base + layout, ChangedLines.mapBytes(pageSize));
         buffer.putLong(stateOf(pageSize), MAP_NOT_CLEARED);
+        buffer.putLong(assembledOf(pageSize), 0L);
     }
 
     /**

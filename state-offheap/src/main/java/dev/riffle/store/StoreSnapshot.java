@@ -524,6 +524,8 @@ public final class StoreSnapshot
         final LongConsumer hook = lineInterleaving;
         LineCopies.assemble(buffer, store.arena.bufferForReader(page), store.arena.offset(page), own, pageSize,
             delta, null == hook ? null : line -> hook.accept((long)page << 32 | line));
+        // the page's last read: from here the writer may change it without preserving its lines
+        LineCopies.markAssembled(buffer, pageSize);
         own.putLong(pageSize, since | (delta ? LINES_ONLY : 0));
         return own;
     }

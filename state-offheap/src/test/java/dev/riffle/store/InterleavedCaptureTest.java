@@ -16,6 +16,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -129,6 +130,69 @@ class InterleavedCaptureTest
         assertTrue(windows[1] > 5, windows[1] + " keys removed and inserted inside line windows");
         final SnapshotResult third = store.snapshot(3).write(dir.resolve("m3"), data, "s");
         assertTrue(third.pagesWritten() > 0, "the writes inside the windows are in the next snapshot");
+
+        assertRestores(dir.resolve("m2"), data, expected, "the snapshot as it started");
+        assertRestores(dir.resolve("m3"), data, model, "the next snapshot");
+    }
+
+    @Test
+    void aPageTheSnapshotThreadHasAssembledIsChangedWithoutPreservingItsLines() throws Exception
+    {
+        final Map<Long, Long> model = new HashMap<>();
+        final PagedKeyedStore store = filledStore(model);
+        final Path data = dir.resolve("data");
+        updateOnePercent(store, STATE, model, new Random(5));
+        final Map<Long, List<Long>> keysByLine = new HashMap<>();
+        final Map<Integer, Long> firstKeyOfPage = new HashMap<>();
+        for (long k = 0; k < 20_000; k++)
+        {
+            final long pageLine = lineOf(store, STATE, k);
+            keysByLine.computeIfAbsent(pageLine, line -> new java.util.ArrayList<>()).add(k);
+            firstKeyOfPage.putIfAbsent((int)(pageLine >>> 32), k);
+        }
+        final StoreSnapshot second = store.snapshot(2);
+        final Map<Long, Long> expected = new HashMap<>(model);
+        // one in-place add per page: every page is captured by the writer, by the line
+        for (final long k : firstKeyOfPage.values())
+        {
+            model.put(k, store.addLong(0, STATE, k, 1));
+        }
+        final int[] previous = {-1};
+        final int[] changedAfterAssembly = {0, 0};
+        second.interleaveInsideLines(pageLine ->
+        {
+            final int page = (int)(pageLine >>> 32);
+            if (page == previous[0])
+            {
+                return;
+            }
+            if (previous[0] >= 0)
+            {
+                // the snapshot thread has moved on from the previous page: change one line of it that
+                // was not changed since the snapshot started, which in line mode would be preserved
+                final long changed = lineOf(store, STATE, firstKeyOfPage.get(previous[0]));
+                long untouched = changed;
+                for (long line = 0; line < 64 && (untouched == changed || !keysByLine.containsKey(untouched)); line++)
+                {
+                    untouched = (long)previous[0] << 32 | line;
+                }
+                assertNotEquals(changed, untouched, "a second line with keys in page " + previous[0]);
+                for (final long k : keysByLine.get(untouched))
+                {
+                    model.put(k, store.addLong(0, STATE, k, 1));
+                }
+                changedAfterAssembly[0]++;
+                if (store.barrier.inLineMode(previous[0]))
+                {
+                    changedAfterAssembly[1]++;
+                }
+            }
+            previous[0] = page;
+        });
+        second.write(dir.resolve("m2"), data, "s");
+        assertTrue(changedAfterAssembly[0] > 10, changedAfterAssembly[0] + " pages changed after their assembly");
+        assertEquals(0, changedAfterAssembly[1], "pages still preserving lines after their assembly");
+        store.snapshot(3).write(dir.resolve("m3"), data, "s");
 
         assertRestores(dir.resolve("m2"), data, expected, "the snapshot as it started");
         assertRestores(dir.resolve("m3"), data, model, "the next snapshot");
