@@ -3,6 +3,7 @@ package dev.riffle.store;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Layout of one bucket page of a key group's extendible hash table, as static operations over a buffer
@@ -431,4 +432,23 @@ final class BucketPage
     {
         return tag != EMPTY && tag != TOMBSTONE;
     }
+
+    /**
+     * Marks what inserting, resizing or removing the entry of cell {@code c} changes: the header line,
+     * the cell's line and the entry's heap bytes. For {@link PagedKeyedStore} and {@link ByteKeyEntries}.
+     */
+    static void markEntry(final UnsafeBuffer buffer, final int base, final int layoutSize, final int c)
+    {
+        ChangedLines.mark(buffer, base, layoutSize, base, BucketPage.CELLS);
+        ChangedLines.mark(buffer, base, layoutSize, c, BucketPage.CELL_SIZE);
+        final int lengths = buffer.getInt(c + BucketPage.CELL_LENGTHS);
+        final int keyLength = BucketPage.keyLength(lengths);
+        final int valueLength = BucketPage.valueLength(lengths);
+        if (!BucketPage.isInline(keyLength, valueLength))
+        {
+            ChangedLines.mark(buffer, base, layoutSize, BucketPage.keyOffset(buffer, base, c, lengths),
+                keyLength + valueLength);
+        }
+    }
+
 }

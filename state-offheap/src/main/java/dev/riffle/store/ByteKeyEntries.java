@@ -9,7 +9,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * addresses, or with values of any length up to the entry limit. A long key is the same entry as its 8
  * bytes in native order passed as a byte key ({@link KeyedStore}): the store's long-key paths are a
  * shorter way to the same entries. Each method is the {@link KeyedStore} method of the same name, which
- * states its contract; the store delegates to it.
+ * states its contract; the store delegates to it. A long state's entries are not here but in
+ * {@link LongStateTables}: a byte-key operation on one takes the key's 8 bytes as the long key (and an
+ * 8-byte value as the long value) there, and rejects other lengths.
  * <p>
  * <b>Threading.</b> Writer thread only. A lookup leaves where it looked (directory, index, hash, page)
  * in the {@code found*} fields for the write that follows, so that it need not repeat it; that cursor,
@@ -43,6 +45,8 @@ final class ByteKeyEntries
     private UnsafeBuffer found;
     private int foundBase;
     private final ValueView view = new ValueView();
+    private final LongStateTables longStates;
+    private final StateRegistry states;
 
     /**
      * @param directories   the store's directories, one per key group of its range (filled in by the store
@@ -53,6 +57,8 @@ final class ByteKeyEntries
      * @param growth        the store's table growth.
      * @param layoutSize    bytes of a page the entries use ({@link ChangedLines#layoutSize}).
      * @param maxEntry      the largest key length + value length the store accepts.
+     * @param longStates    the store's long states.
+     * @param states        the store's state names, for errors.
      */
     ByteKeyEntries(
         final KeyGroupDirectory[] directories,
@@ -61,8 +67,12 @@ final class ByteKeyEntries
         final CopyOnWriteBarrier barrier,
         final TableGrowth growth,
         final int layoutSize,
-        final int maxEntry)
+        final int maxEntry,
+        final LongStateTables longStates,
+        final StateRegistry states)
     {
+        this.longStates = longStates;
+        this.states = states;
         this.open = directories;
         this.firstKeyGroup = firstKeyGroup;
         this.arena = arena;
@@ -77,6 +87,12 @@ final class ByteKeyEntries
     long getLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength, final long missingValue)
     {
+        final KeyGroupDirectory[] longTables = longStates.tablesOf(stateId);
+        if (null != longTables)
+        {
+            return longStates.getLong(longTables, keyGroup, stateId, longKey(stateId, key, keyOffset, keyLength),
+                missingValue);
+        }
         final long cell = findByteCell(keyGroup, stateId, key, keyOffset, keyLength);
         return 0 == cell ? missingValue : LongCells.get(longValueAddress(cell));
     }
@@ -84,6 +100,12 @@ final class ByteKeyEntries
     void putLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength, final long value)
     {
+        final KeyGroupDirectory[] longTables = longStates.tablesOf(stateId);
+        if (null != longTables)
+        {
+            longStates.putLong(longTables, keyGroup, stateId, longKey(stateId, key, keyOffset, keyLength), value);
+            return;
+        }
         final long cell = findByteCell(keyGroup, stateId, key, keyOffset, keyLength);
         final long at = 0 == cell ? 0 : ByteCells.longValueAddress(foundPageAddress, cell);
         if (0 != at)
@@ -104,6 +126,12 @@ final class ByteKeyEntries
     long addLong(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength, final long delta)
     {
+        final KeyGroupDirectory[] longTables = longStates.tablesOf(stateId);
+        if (null != longTables)
+        {
+            return longStates.add(longTables, keyGroup, stateId, longKey(stateId, key, keyOffset, keyLength), delta,
+                false);
+        }
         final long cell = findByteCell(keyGroup, stateId, key, keyOffset, keyLength);
         if (0 != cell)
         {
@@ -184,6 +212,11 @@ final class ByteKeyEntries
     ValueView get(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength)
     {
+        final KeyGroupDirectory[] longTables = longStates.tablesOf(stateId);
+        if (null != longTables)
+        {
+            return longStates.get(longTables, keyGroup, stateId, longKey(stateId, key, keyOffset, keyLength));
+        }
         final int c = findByteKey(keyGroup, stateId, key, keyOffset, keyLength);
         final UnsafeBuffer buffer = found;
         final int base = foundBase;
@@ -198,6 +231,13 @@ final class ByteKeyEntries
     void put(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength, final DirectBuffer value, final int valueOffset, final int valueLength)
     {
+        final KeyGroupDirectory[] longTables = longStates.tablesOf(stateId);
+        if (null != longTables)
+        {
+            longStates.putLong(longTables, keyGroup, stateId, longKey(stateId, key, keyOffset, keyLength),
+                LongStateTables.value(states.name(stateId), value, valueOffset, valueLength));
+            return;
+        }
         if (keyLength < 0 || valueLength < 0 || keyLength + valueLength > maxEntry)
         {
             throw new IllegalArgumentException("entry of " + keyLength + " + " + valueLength +
@@ -287,6 +327,11 @@ final class ByteKeyEntries
     boolean remove(final int keyGroup, final int stateId, final DirectBuffer key, final int keyOffset,
         final int keyLength)
     {
+        final KeyGroupDirectory[] longTables = longStates.tablesOf(stateId);
+        if (null != longTables)
+        {
+            return longStates.removeLong(longTables, keyGroup, stateId, longKey(stateId, key, keyOffset, keyLength));
+        }
         final int c = findByteKey(keyGroup, stateId, key, keyOffset, keyLength);
         final UnsafeBuffer buffer = found;
         final int base = foundBase;
@@ -302,8 +347,31 @@ final class ByteKeyEntries
 
     // ---------------------------------------------------------------- iteration
 
+    /**
+     * @return the long key of a byte-key operation on a long state: the key's 8 bytes in native order.
+     * @throws IllegalArgumentException if it is not 8 bytes long.
+     */
+    private long longKey(final int stateId, final DirectBuffer key, final int keyOffset, final int keyLength)
+    {
+        return keyLength == Long.BYTES ? key.getLong(keyOffset) :
+            LongStateTables.key(states.name(stateId), key, keyOffset, keyLength);
+    }
+
+    /**
+     * Visits one state's entries of a key group, or every state's if {@code stateId} is negative: a byte
+     * state's here, a long state's in {@link LongStateTables}.
+     */
     void forEach(final int keyGroup, final int stateId, final EntryVisitor visitor)
     {
+        if (stateId >= 0 && null != longStates.tablesOf(stateId))
+        {
+            longStates.forEach(keyGroup, stateId, visitor);
+            return;
+        }
+        if (stateId < 0)
+        {
+            longStates.forEach(keyGroup, stateId, visitor);
+        }
         final int[] pages = directory(keyGroup).pages();
         for (int d = 0; d < pages.length; d++)
         {
@@ -334,7 +402,7 @@ final class ByteKeyEntries
 
     private void markEntry(final UnsafeBuffer buffer, final int base, final int c)
     {
-        PagedKeyedStore.markEntry(buffer, base, layoutSize, c);
+        BucketPage.markEntry(buffer, base, layoutSize, c);
     }
 
     /**
@@ -343,11 +411,11 @@ final class ByteKeyEntries
      */
     void close()
     {
-        open = PagedKeyedStore.CLOSED;
+        open = KeyGroupDirectory.CLOSED;
     }
 
     private KeyGroupDirectory directory(final int keyGroup)
     {
-        return PagedKeyedStore.directory(open, firstKeyGroup, keyGroup);
+        return KeyGroupDirectory.inRange(open, firstKeyGroup, keyGroup);
     }
 }

@@ -20,8 +20,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * those values, because whoever applies it already has the line's cells as they were
  * ({@link ValueLines}). Every other change — an entry inserted, removed or resized, a page rebuilt, a
  * value in the page's heap overwritten — also marks the page's first line, its header, which no value
- * lives in: a page whose header line is unmarked changed in its inline values alone, in every line its
- * map marks ({@link #valuesOnly}). The distinction is per page, not per line, so that every mark stays a
+ * lives in (or, for an in-place change ValueLines cannot read, a map byte that names no line:
+ * {@link #markNotValueLines}): a page whose header line is unmarked changed in its inline values alone, in
+ * every line its map marks ({@link #valuesOnly}). The distinction is per page, not per line, so that every mark stays a
  * plain store: a kind per line would need a load before each store, so as not to downgrade an earlier
  * mark of the other kind (an increment at random went from 1.44× to 1.51× of {@code Long2LongHashMap}
  * with it, docs/benchmarks.md). Every mark stores {@link #CHANGED}.
@@ -103,12 +104,30 @@ final class ChangedLines
     }
 
     /**
+     * Marks that the page changed other than in the inline values of {@link BucketPage} cells, without
+     * marking its header line: the map byte right after the content lines' bytes, which names no line of
+     * the page. For a change in place of what {@link ValueLines} cannot read — a {@link LongPage}'s value
+     * — while the page may be captured by the line ({@link LineCopies}), where a content line's map byte
+     * means "preserved": the header line is not preserved for such a change, so its byte must stay
+     * clear.
+     *
+     * @param pageAddress address of the page.
+     * @param layoutSize  {@link #layoutSize} of the store's pages.
+     */
+    static void markNotValueLines(final long pageAddress, final int layoutSize)
+    {
+        UnsafeApi.putByte(pageAddress + layoutSize + (layoutSize >>> LINE_SHIFT), CHANGED);
+    }
+
+    /**
      * @return whether the page at {@code base} of {@code page} (a live page, or a copy at 0) changed in its
-     * inline values alone, since its map was cleared: its header line is not marked.
+     * inline values alone, since its map was cleared: neither its header line nor
+     * {@link #markNotValueLines}'s byte is marked.
      */
     static boolean valuesOnly(final UnsafeBuffer page, final int base, final int pageSize)
     {
-        return 0 == page.getByte(base + layoutSize(pageSize));
+        final int layout = layoutSize(pageSize);
+        return 0 == page.getByte(base + layout) && 0 == page.getByte(base + layout + (layout >>> LINE_SHIFT));
     }
 
     /**

@@ -2,8 +2,6 @@ package dev.riffle.store;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.concurrent.atomic.AtomicLongArray;
-
 /**
  * The writer's side of copy-on-write towards the snapshots of a {@link PagedKeyedStore}: it keeps the
  * epochs, starts snapshots, and is the barrier the writer passes before it changes a page or a key
@@ -22,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>
  * <b>Memory ordering.</b> {@link #snapshotCompleted}'s volatile store publishes the completed epoch to
  * the writer's next {@link #startSnapshot} (volatile load). The capture words, {@link #captures} per page
- * and {@link #directoryCaptures} per key group, are shared with the snapshot thread: either thread
+ * and one in each table's {@link KeyGroupDirectory}, are shared with the snapshot thread: either thread
  * copies what snapshot S needs optimistically and publishes it with one CAS from an older epoch to
  * {@code S}, so exactly one capture of each page and directory counts, and the other thread uses it
  * ({@link PageCaptures}). The writer changes nothing a snapshot still needs before its word is
@@ -39,13 +37,6 @@ final class CopyOnWriteBarrier
     final PageCaptures captures = new PageCaptures();
     /** The writer's line buffers, for pages it captures by the line. */
     final LineCopies lineCopies;
-    /**
-     * Per key group, the epoch of the latest snapshot its directory's page ids were captured for,
-     * published by CAS as the pages' are ({@link StoreSnapshot#captureDirectory}).
-     */
-    final AtomicLongArray directoryCaptures;
-    /** Per key group, the epoch in which the writer last changed its directory; writer only. */
-    private final long[] directoryChanged;
     private final PagedKeyedStore store;
     /** Writer's epoch: incremented by every snapshot; the snapshot thread reads only its snapshot's copy. */
     private long epoch;
@@ -57,15 +48,12 @@ final class CopyOnWriteBarrier
     private StoreSnapshot activeForWriter;
 
     /**
-     * @param store     the store whose snapshots this starts; still being constructed.
-     * @param keyGroups its key groups.
+     * @param store the store whose snapshots this starts; still being constructed.
      */
-    CopyOnWriteBarrier(final PagedKeyedStore store, final int keyGroups)
+    CopyOnWriteBarrier(final PagedKeyedStore store)
     {
         this.store = store;
-        this.directoryCaptures = new AtomicLongArray(keyGroups);
-        this.directoryChanged = new long[keyGroups];
-        this.activeForWriter = StoreSnapshot.none(store, keyGroups);
+        this.activeForWriter = StoreSnapshot.none(store);
         this.lineCopies = new LineCopies(store.arena.pageSize());
     }
 
@@ -92,8 +80,8 @@ final class CopyOnWriteBarrier
         final long snapshotEpoch = ++epoch;
         writtenNow = snapshotEpoch << 1;
         final StoreSnapshot snapshot = new StoreSnapshot(store, snapshotId, snapshotEpoch,
-            full ? 0 : lastCompletedEpoch, store.arena.pageCount(), directoryChanged.length, store.stateNames(),
-            lineageSettled);
+            full ? 0 : lastCompletedEpoch, store.arena.pageCount(), store.tables(), store.stateNames(),
+            store.states.longStates(), lineageSettled);
         activeForWriter = snapshot;
         return snapshot;
     }
@@ -259,14 +247,13 @@ final class CopyOnWriteBarrier
      */
     void beforeDirectoryChange(final KeyGroupDirectory directory)
     {
-        final int slot = directory.slot();
-        if (directoryChanged[slot] == epoch)
+        if (directory.changedInEpoch() == epoch)
         {
             return;
         }
-        activeForWriter.captureDirectoryForWriter(slot);
+        activeForWriter.captureDirectoryForWriter(directory.slot());
         directory.share();
-        directoryChanged[slot] = epoch;
+        directory.changedInEpoch(epoch);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.riffle.store;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -19,28 +21,122 @@ import java.util.Arrays;
  * table — the instructions of a lookup bound how many the CPU overlaps (docs/state.md). The packing
  * holds because a page's address is 4 KiB-aligned (segments are mapped at page boundaries, pages are
  * a power of two of at least 4 KiB) and a page of at most {@link PageArena#MAX_PAGE_SIZE} has fewer
- * than 4,096 cells. Writer thread only, but for the captured arrays.
+ * than 4,096 cells. Writer thread only, but for the captured arrays and the capture word.
+ * <p>
+ * <b>Tables.</b> A store's tables are one directory per key group for the entries of every byte state
+ * ({@link BucketPage}s), followed by one per key group and long state ({@link LongPage}s, registered
+ * later; see {@link LongStateTables}); {@link #slot} is a directory's position in that list, which a
+ * snapshot captures by. The slots of a long state's directory carry no cell count (its pages all have
+ * the store's), only the address.
+ * <p>
+ * <b>Memory ordering.</b> The capture word is the epoch of the latest snapshot this directory's page
+ * ids were captured for; the writer and the snapshot thread each publish a capture with one CAS from
+ * the word they read (acquire) to the snapshot's epoch ({@link SnapshotDirectories}).
  */
 final class KeyGroupDirectory
 {
+    /**
+     * The directories of a closed store: none, so that every key group is outside its range.
+     */
+    static final KeyGroupDirectory[] CLOSED = new KeyGroupDirectory[0];
     private static final int CELL_COUNT_MASK = 0xFFF;
+    private static final VarHandle CAPTURED;
+
+    static
+    {
+        try
+        {
+            CAPTURED = MethodHandles.lookup().findVarHandle(KeyGroupDirectory.class, "captured", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final int slot;
+    private final int keyGroupIndex;
+    private final int longState;
     private int[] pages;
     private long[] slots;
     private int mask;
     private boolean shared;
+    /** Epoch of the latest snapshot the page ids were captured for; accessed through {@link #CAPTURED}. */
+    @SuppressWarnings("unused")
+    private long captured;
+    /** Epoch in which the writer last changed the page ids; writer only. */
+    private long changedInEpoch;
 
     /**
+     * A directory of the byte states' table of a key group, first in the store's list of tables.
+     *
      * @param slot  the key group's index in its store (key group - first key group).
      * @param pages page ids; the caches are filled by {@link #refresh}.
      */
     KeyGroupDirectory(final int slot, final int[] pages)
     {
+        this(slot, slot, -1, pages);
+    }
+
+    /**
+     * @param slot          position among the store's tables.
+     * @param keyGroupIndex the key group's index in its store (key group - first key group).
+     * @param longState     the long state whose table this is, or -1 for the byte states' table.
+     * @param pages         page ids; the caches are filled by {@link #refresh}.
+     */
+    KeyGroupDirectory(final int slot, final int keyGroupIndex, final int longState, final int[] pages)
+    {
         this.slot = slot;
+        this.keyGroupIndex = keyGroupIndex;
+        this.longState = longState;
         this.pages = pages;
         this.slots = new long[pages.length];
         this.mask = pages.length - 1;
+    }
+
+    /**
+     * @return the key group's index in its store (key group - first key group).
+     */
+    int keyGroupIndex()
+    {
+        return keyGroupIndex;
+    }
+
+    /**
+     * @return the long state whose table this is, or -1 for the byte states' table.
+     */
+    int longState()
+    {
+        return longState;
+    }
+
+    /**
+     * @return the capture word (acquire): the epoch of the latest snapshot the page ids were captured for.
+     */
+    long captureEpoch()
+    {
+        return (long)CAPTURED.getAcquire(this);
+    }
+
+    /**
+     * @return true if this thread's capture for {@code epoch} is the one (CAS from {@code expected}).
+     */
+    boolean casCapture(final long expected, final long epoch)
+    {
+        return CAPTURED.compareAndSet(this, expected, epoch);
+    }
+
+    /**
+     * @return epoch in which the writer last changed the page ids; writer only.
+     */
+    long changedInEpoch()
+    {
+        return changedInEpoch;
+    }
+
+    void changedInEpoch(final long epoch)
+    {
+        changedInEpoch = epoch;
     }
 
     /**
@@ -54,7 +150,7 @@ final class KeyGroupDirectory
     {
         for (int i = 0; i < pages.length; i++)
         {
-            slots[i] = slot(arena.address(pages[i]), cellCounts[pages[i]]);
+            slots[i] = slot(arena.address(pages[i]), longState >= 0 ? 0 : cellCounts[pages[i]]);
         }
     }
 
@@ -66,7 +162,7 @@ final class KeyGroupDirectory
         for (int i = 0; i < pages.length; i++)
         {
             slots[i] = slot(arena.address(pages[i]),
-                BucketPage.cellCount(arena.buffer(pages[i]), arena.offset(pages[i])));
+                longState >= 0 ? 0 : BucketPage.cellCount(arena.buffer(pages[i]), arena.offset(pages[i])));
         }
     }
 
@@ -198,4 +294,34 @@ final class KeyGroupDirectory
             slots[i] = slot;
         }
     }
+
+    /**
+     * @param open          the directories of the range starting at {@code firstKeyGroup} while the store
+     *                      is open, {@link #CLOSED} once it is closed.
+     * @param firstKeyGroup the range's first key group.
+     * @return the directory of a key group of the range; for the store and its parts.
+     * @throws IllegalArgumentException if the key group is outside the range.
+     * @throws IllegalStateException    if the store is closed.
+     */
+    static KeyGroupDirectory inRange(final KeyGroupDirectory[] open, final int firstKeyGroup, final int keyGroup)
+    {
+        final int index = keyGroup - firstKeyGroup;
+        if (index < 0 || index >= open.length) // one unsigned compare, which is also the array's bounds check
+        {
+            throw outsideRange(open, firstKeyGroup, keyGroup);
+        }
+        return open[index];
+    }
+
+    private static RuntimeException outsideRange(final KeyGroupDirectory[] open, final int firstKeyGroup,
+        final int keyGroup)
+    {
+        if (open == CLOSED)
+        {
+            return new IllegalStateException("the store is closed");
+        }
+        return new IllegalArgumentException("key group " + keyGroup + " is outside this store's range [" +
+            firstKeyGroup + ", " + (firstKeyGroup + open.length - 1) + "]");
+    }
+
 }

@@ -56,6 +56,22 @@ public interface KeyedStore extends AutoCloseable
     int registerState(String name);
 
     /**
+     * Registers a long state, or finds it again: a state whose entries are all a long key with an 8-byte
+     * value (long, int or double), which a store may keep in a denser form than a byte state's —
+     * {@link PagedKeyedStore} keeps it in tables of 16-byte cells of its own, half the memory, so a lookup
+     * at random runs closer to a primitive hash map's speed. The long-key methods serve it as they serve a
+     * byte state; a byte-key method takes an 8-byte key (its bytes in native order: the same entry as the
+     * long) and, where it takes a value, an 8-byte value; any other length throws
+     * {@link IllegalArgumentException}. Whether a state is a long state is recorded in snapshots.
+     *
+     * @param name state name.
+     * @return its id, from the same numbering as {@link #registerState}'s.
+     * @throws IllegalStateException if the store keeps long states apart and the name is registered as a
+     *                               byte state.
+     */
+    int registerLongState(String name);
+
+    /**
      * @return registered state names, indexed by state id.
      */
     List<String> stateNames();

@@ -45,11 +45,6 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class PagedKeyedStore implements KeyedStore
 {
-    /**
-     * The directories of a closed store: none, so that every key group is outside its range.
-     */
-    static final KeyGroupDirectory[] CLOSED = new KeyGroupDirectory[0];
-
     final StoreOptions options;
     final int firstKeyGroup;
     final int lastKeyGroup;
@@ -65,10 +60,18 @@ public final class PagedKeyedStore implements KeyedStore
     private final int layoutSize;
     private final int maxEntry;
     private final ByteKeyEntries byteKeys;
+    final LongStateTables longStates;
     /**
-     * {@link #directories} while the store is open, {@link #CLOSED} once it is closed, so that the
-     * key-group check every operation makes anyway rejects use after close (the pages are unmapped then:
-     * reading them would crash the JVM). The check is one unsigned compare against this array's length,
+     * Every table's directory: one per key group for the byte states ({@link #directories}), then one per
+     * key group for each long state in order of registration. Replaced, never changed, when a long state
+     * is registered, so that a snapshot keeps the list as of its start ({@link SnapshotDirectories}).
+     * Writer thread only.
+     */
+    private KeyGroupDirectory[] tables;
+    /**
+     * {@link #directories} while the store is open, {@link KeyGroupDirectory#CLOSED} once it is closed, so
+     * that the key-group check every operation makes anyway rejects use after close (the pages are
+     * unmapped then: reading them would crash the JVM). The check is one unsigned compare against this array's length,
      * which also lets the JIT drop the array's own bounds check. Writer thread only.
      */
     private KeyGroupDirectory[] open;
@@ -91,9 +94,12 @@ public final class PagedKeyedStore implements KeyedStore
         this.arena = new PageArena(workDirectory, options.pageSize(), options.pagesPerSegment());
         this.directories = new KeyGroupDirectory[lastKeyGroup - firstKeyGroup + 1];
         this.open = directories;
-        this.barrier = new CopyOnWriteBarrier(this, directories.length);
+        this.barrier = new CopyOnWriteBarrier(this);
         this.growth = new TableGrowth(arena, barrier, pageSize);
-        this.byteKeys = new ByteKeyEntries(directories, firstKeyGroup, arena, barrier, growth, layoutSize, maxEntry);
+        this.longStates = new LongStateTables(firstKeyGroup, directories.length, arena, barrier, growth, layoutSize);
+        this.byteKeys = new ByteKeyEntries(directories, firstKeyGroup, arena, barrier, growth, layoutSize, maxEntry,
+            longStates, states);
+        this.tables = directories;
         this.copyPool = new CopyPool(pageSize);
         this.snapshots = new SnapshotService(this);
     }
@@ -117,6 +123,7 @@ public final class PagedKeyedStore implements KeyedStore
         {
             store.directories[i] = store.growth.newDirectory(i);
         }
+        store.tables = store.directories.clone();
         return store;
     }
 
@@ -149,6 +156,44 @@ public final class PagedKeyedStore implements KeyedStore
     public int registerState(final String name)
     {
         return states.register(name);
+    }
+
+    @Override
+    public int registerLongState(final String name)
+    {
+        checkOpen();
+        final int id = states.registerLong(name);
+        if (null == longStates.tablesOf(id))
+        {
+            addLongTables(longStates.create(id, tables.length));
+        }
+        return id;
+    }
+
+    /**
+     * Appends a long state's tables (new, or restored) to the list of tables.
+     */
+    void addLongTables(final KeyGroupDirectory[] longTables)
+    {
+        final KeyGroupDirectory[] more = java.util.Arrays.copyOf(tables, tables.length + longTables.length);
+        System.arraycopy(longTables, 0, more, tables.length, longTables.length);
+        tables = more;
+    }
+
+    /**
+     * @return every table's directory, as {@link #tables} describes; never changed once returned.
+     */
+    KeyGroupDirectory[] tables()
+    {
+        return tables;
+    }
+
+    /**
+     * @return whether the state of this id is a long state.
+     */
+    boolean isLongState(final int stateId)
+    {
+        return states.isLong(stateId);
     }
 
     @Override
@@ -188,6 +233,11 @@ public final class PagedKeyedStore implements KeyedStore
     @Override
     public long getLong(final int keyGroup, final int stateId, final long key, final long missingValue)
     {
+        final KeyGroupDirectory[] longTables = longStates.tablesOf(stateId);
+        if (null != longTables)
+        {
+            return longStates.getLong(longTables, keyGroup, stateId, key, missingValue);
+        }
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
         final int index = directory.index(hash);
@@ -206,6 +256,12 @@ public final class PagedKeyedStore implements KeyedStore
     @Override
     public void putLong(final int keyGroup, final int stateId, final long key, final long value)
     {
+        final KeyGroupDirectory[] longTables = longStates.tablesOf(stateId);
+        if (null != longTables)
+        {
+            longStates.putLong(longTables, keyGroup, stateId, key, value);
+            return;
+        }
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
         final long tag = BucketPage.tag(hash, stateId);
@@ -250,6 +306,11 @@ public final class PagedKeyedStore implements KeyedStore
      */
     private long add(final int keyGroup, final int stateId, final long key, final long delta, final boolean asDouble)
     {
+        final KeyGroupDirectory[] longTables = longStates.tablesOf(stateId);
+        if (null != longTables)
+        {
+            return longStates.add(longTables, keyGroup, stateId, key, delta, asDouble);
+        }
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
         final long tag = BucketPage.tag(hash, stateId);
@@ -274,7 +335,7 @@ public final class PagedKeyedStore implements KeyedStore
         return value;
     }
 
-    private static long sum(final long value, final long delta, final boolean asDouble)
+    static long sum(final long value, final long delta, final boolean asDouble)
     {
         return asDouble ?
             Double.doubleToRawLongBits(Double.longBitsToDouble(value) + Double.longBitsToDouble(delta)) :
@@ -284,6 +345,11 @@ public final class PagedKeyedStore implements KeyedStore
     @Override
     public boolean removeLong(final int keyGroup, final int stateId, final long key)
     {
+        final KeyGroupDirectory[] longTables = longStates.tablesOf(stateId);
+        if (null != longTables)
+        {
+            return longStates.removeLong(longTables, keyGroup, stateId, key);
+        }
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
         final int index = directory.index(hash);
@@ -311,25 +377,7 @@ public final class PagedKeyedStore implements KeyedStore
 
     private void markEntry(final UnsafeBuffer buffer, final int base, final int c)
     {
-        markEntry(buffer, base, layoutSize, c);
-    }
-
-    /**
-     * Marks what inserting, resizing or removing the entry of cell {@code c} changes: the header line,
-     * the cell's line and the entry's heap bytes. Shared with {@link ByteKeyEntries}.
-     */
-    static void markEntry(final UnsafeBuffer buffer, final int base, final int layoutSize, final int c)
-    {
-        ChangedLines.mark(buffer, base, layoutSize, base, BucketPage.CELLS);
-        ChangedLines.mark(buffer, base, layoutSize, c, BucketPage.CELL_SIZE);
-        final int lengths = buffer.getInt(c + BucketPage.CELL_LENGTHS);
-        final int keyLength = BucketPage.keyLength(lengths);
-        final int valueLength = BucketPage.valueLength(lengths);
-        if (!BucketPage.isInline(keyLength, valueLength))
-        {
-            ChangedLines.mark(buffer, base, layoutSize, BucketPage.keyOffset(buffer, base, c, lengths),
-                keyLength + valueLength);
-        }
+        BucketPage.markEntry(buffer, base, layoutSize, c);
     }
 
     private void insertLong(final KeyGroupDirectory directory, final int hash, final long tag, final long key,
@@ -423,7 +471,7 @@ public final class PagedKeyedStore implements KeyedStore
 
     private boolean closed()
     {
-        return open == CLOSED;
+        return open == KeyGroupDirectory.CLOSED;
     }
 
     private void checkOpen()
@@ -442,36 +490,7 @@ public final class PagedKeyedStore implements KeyedStore
 
     private KeyGroupDirectory directory(final int keyGroup)
     {
-        return directory(open, firstKeyGroup, keyGroup);
-    }
-
-    /**
-     * @param open          the directories of the range starting at {@code firstKeyGroup} while the store
-     *                      is open, {@link #CLOSED} once it is closed.
-     * @param firstKeyGroup the range's first key group.
-     * @return the directory of a key group of the range; shared with {@link ByteKeyEntries}.
-     * @throws IllegalArgumentException if the key group is outside the range.
-     * @throws IllegalStateException    if the store is closed.
-     */
-    static KeyGroupDirectory directory(final KeyGroupDirectory[] open, final int firstKeyGroup, final int keyGroup)
-    {
-        final int index = keyGroup - firstKeyGroup;
-        if (index < 0 || index >= open.length) // one unsigned compare, which is also the array's bounds check
-        {
-            throw outsideRange(open, firstKeyGroup, keyGroup);
-        }
-        return open[index];
-    }
-
-    private static RuntimeException outsideRange(final KeyGroupDirectory[] open, final int firstKeyGroup,
-        final int keyGroup)
-    {
-        if (open == CLOSED)
-        {
-            return new IllegalStateException("the store is closed");
-        }
-        return new IllegalArgumentException("key group " + keyGroup + " is outside this store's range [" +
-            firstKeyGroup + ", " + (firstKeyGroup + open.length - 1) + "]");
+        return KeyGroupDirectory.inRange(open, firstKeyGroup, keyGroup);
     }
 
     /**
@@ -487,8 +506,9 @@ public final class PagedKeyedStore implements KeyedStore
         {
             return;
         }
-        open = CLOSED;
+        open = KeyGroupDirectory.CLOSED;
         byteKeys.close();
+        longStates.close();
         snapshots.close();
         if (!barrier.closeStoreAfterSnapshot())
         {

@@ -1,31 +1,35 @@
 package dev.riffle.store;
 
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
 
 /**
- * The page ids of every key group's directory as of one snapshot, captured lazily and optimistically,
- * as pages are ({@link PageCaptures}): by the writer before its first split in a key group after the
- * snapshot started, or by the snapshot thread when it gets to the key group, whichever publishes first
- * by a CAS of the key group's capture word ({@link CopyOnWriteBarrier#directoryCaptures}) from the state
- * it read to the snapshot's epoch. The writer replaces a directory's array only after a capture, so
- * either way the snapshot sees the page ids as of {@code snapshot()}. Neither thread waits.
+ * The page ids of every table's directory as of one snapshot — one per key group for the byte states,
+ * then one per key group and long state ({@link KeyGroupDirectory}) — captured lazily and
+ * optimistically, as pages are ({@link PageCaptures}): by the writer before its first split in a table
+ * after the snapshot started, or by the snapshot thread when it gets to the table, whichever publishes
+ * first by a CAS of the directory's capture word ({@link KeyGroupDirectory#casCapture}) from the state it
+ * read to the snapshot's epoch. The writer replaces a directory's array only after a capture, so either
+ * way the snapshot sees the page ids as of {@code snapshot()}. Neither thread waits.
+ * <p>
+ * The snapshot holds the store's list of tables as it was at {@code snapshot()}: tables of a long state
+ * registered later are not in it (they were empty then), and the list itself is never changed, only
+ * replaced by a longer one.
  */
 final class SnapshotDirectories
 {
-    private final PagedKeyedStore store;
     private final long epoch;
+    private final KeyGroupDirectory[] tables;
     private final int[][] captured;
 
-    SnapshotDirectories(final PagedKeyedStore store, final long epoch, final int keyGroups)
+    SnapshotDirectories(final long epoch, final KeyGroupDirectory[] tables)
     {
-        this.store = store;
         this.epoch = epoch;
-        this.captured = new int[keyGroups][];
+        this.tables = tables;
+        this.captured = new int[tables.length][];
     }
 
     /**
-     * @return key groups of the store.
+     * @return tables of the snapshot.
      */
     int count()
     {
@@ -33,48 +37,61 @@ final class SnapshotDirectories
     }
 
     /**
-     * Writer: captures the page ids of key group {@code slot}, if the snapshot thread has not yet, before
+     * @return the directory of table {@code slot}, for its key group and state.
+     */
+    KeyGroupDirectory table(final int slot)
+    {
+        return tables[slot];
+    }
+
+    /**
+     * Writer: captures the page ids of table {@code slot}, if the snapshot thread has not yet, before
      * the writer first changes them. The array goes to the snapshot, then the CAS; if the snapshot
-     * thread's CAS came first it took the same array, so the store of it here is harmless.
+     * thread's CAS came first it took the same array, so the store of it here is harmless. A table the
+     * snapshot does not hold (registered after it started) needs nothing.
      */
     void captureForWriter(final int slot)
     {
-        final AtomicLongArray captures = store.barrier.directoryCaptures;
-        final long state = captures.getAcquire(slot);
+        if (slot >= captured.length)
+        {
+            return;
+        }
+        final KeyGroupDirectory directory = tables[slot];
+        final long state = directory.captureEpoch();
         if (state < epoch)
         {
-            captured[slot] = store.directories[slot].pages();
-            captures.compareAndSet(slot, state, epoch);
+            captured[slot] = directory.pages();
+            directory.casCapture(state, epoch);
         }
     }
 
     /**
-     * Snapshot thread: the page ids of key group {@code slot} as of the snapshot — captured by the
-     * writer, or taken here: the array is read, then the CAS. A failed CAS means the writer captured
-     * them meanwhile (and may have replaced the array since); its capture is then the one used.
+     * Snapshot thread: the page ids of table {@code slot} as of the snapshot — captured by the writer,
+     * or taken here: the array is read, then the CAS. A failed CAS means the writer captured them
+     * meanwhile (and may have replaced the array since); its capture is then the one used.
      *
      * @param interleaving test hook run between the read and the CAS with {@code -1 - slot}, or null.
      * @return the page ids as of the snapshot.
      */
     int[] capture(final int slot, final IntConsumer interleaving)
     {
-        final AtomicLongArray captures = store.barrier.directoryCaptures;
-        final long state = captures.getAcquire(slot);
+        final KeyGroupDirectory directory = tables[slot];
+        final long state = directory.captureEpoch();
         if (state >= epoch)
         {
             return captured[slot];
         }
-        final int[] pages = store.directories[slot].pages();
+        final int[] pages = directory.pages();
         if (null != interleaving)
         {
             interleaving.accept(-1 - slot);
         }
-        if (captures.compareAndSet(slot, state, epoch))
+        if (directory.casCapture(state, epoch))
         {
             captured[slot] = pages;
             return pages;
         }
-        captures.getAcquire(slot);
+        directory.captureEpoch();
         return captured[slot];
     }
 }

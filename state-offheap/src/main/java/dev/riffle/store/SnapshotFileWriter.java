@@ -41,8 +41,9 @@ final class SnapshotFileWriter
     private final PagedKeyedStore store;
     private final long snapshotId;
     private final long epoch;
-    private final int keyGroupCount;
+    private final int tableCount;
     private final List<String> stateNames;
+    private final int[] longStates;
     /** Pages saved by this write, with their new chains. */
     private final Map<Integer, SnapshotLineage.Chain> saved = new HashMap<>();
     /** Pages this write found unchanged, referred to in earlier files. */
@@ -53,23 +54,26 @@ final class SnapshotFileWriter
      * @param store         its store.
      * @param snapshotId    caller's id, recorded in the manifest and the data file's name.
      * @param epoch         the snapshot's epoch.
-     * @param keyGroupCount key groups of the store.
+     * @param tableCount    tables of the snapshot ({@link SnapshotDirectories}).
      * @param stateNames    state names by id, as at the snapshot.
+     * @param longStates    ids of the long states, ascending.
      */
     SnapshotFileWriter(
         final StoreSnapshot snapshot,
         final PagedKeyedStore store,
         final long snapshotId,
         final long epoch,
-        final int keyGroupCount,
-        final List<String> stateNames)
+        final int tableCount,
+        final List<String> stateNames,
+        final int[] longStates)
     {
         this.snapshot = snapshot;
         this.store = store;
         this.snapshotId = snapshotId;
         this.epoch = epoch;
-        this.keyGroupCount = keyGroupCount;
+        this.tableCount = tableCount;
         this.stateNames = stateNames;
+        this.longStates = longStates;
     }
 
     /**
@@ -102,7 +106,7 @@ final class SnapshotFileWriter
             newFile = new StoreManifest.DataFile(dataName, out.length(), out.crc());
         }
         final StoreManifest manifest = new StoreManifest(snapshotId, epoch, store.arena.pageSize(),
-            store.firstKeyGroup, store.lastKeyGroup, stateNames, keyGroups, filesOf(keyGroups, newFile));
+            store.firstKeyGroup, store.lastKeyGroup, stateNames, longStates, keyGroups, filesOf(keyGroups, newFile));
         if (standalone)
         {
             copyEarlierFiles(manifest.files(), dataName, dataDirectory);
@@ -126,23 +130,25 @@ final class SnapshotFileWriter
     // per loop it entered hot, hundreds of milliseconds of CPU each.
 
     /**
-     * @return every key group's page chains, the changed pages saved to {@code out} on the way.
+     * @return every table's page chains, the changed pages saved to {@code out} on the way.
      */
     private List<StoreManifest.KeyGroupPages> writePages(final PageRecords.Writer out, final String dataName)
         throws IOException
     {
         final UnsafeBuffer own = CopyPool.allocate(store.arena.pageSize());
-        final List<StoreManifest.KeyGroupPages> keyGroups = new ArrayList<>(keyGroupCount);
-        for (int i = 0; i < keyGroupCount; i++)
+        final List<StoreManifest.KeyGroupPages> keyGroups = new ArrayList<>(tableCount);
+        for (int i = 0; i < tableCount; i++)
         {
-            keyGroups.add(new StoreManifest.KeyGroupPages(store.firstKeyGroup + i, chainsOf(i, own, out, dataName)));
+            final KeyGroupDirectory table = snapshot.table(i);
+            keyGroups.add(new StoreManifest.KeyGroupPages(store.firstKeyGroup + table.keyGroupIndex(),
+                table.longState(), chainsOf(i, own, out, dataName)));
         }
         return keyGroups;
     }
 
     /**
-     * @return the chain of each entry of key group {@code index}'s directory (a page several entries
-     * share is saved once).
+     * @return the chain of each entry of table {@code index}'s directory (a page several entries share is
+     * saved once).
      */
     private PageRef[][] chainsOf(final int index, final UnsafeBuffer own, final PageRecords.Writer out,
         final String dataName) throws IOException

@@ -39,7 +39,8 @@ final class StateRenumbering
             final int[] ids = new int[names.size()];
             for (int id = 0; id < ids.length; id++)
             {
-                ids[id] = target.registerState(names.get(id));
+                ids[id] = alone.isLongState(id) ? target.registerLongState(names.get(id)) :
+                    target.registerState(names.get(id));
             }
             for (int keyGroup = alone.firstKeyGroup(); keyGroup <= alone.lastKeyGroup(); keyGroup++)
             {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -36,10 +37,11 @@ final class StoreManifestFormat
      * ({@link EntryHash}), which moves entries within their pages;
      * 6: full page images without their all-zero 32-byte chunks ({@link PageRecords});
      * 7: long → long cells of page images and deltas reduced to key and value ({@link PageImages});
-     * 8: deltas carry lines in which only inline values changed as those values ({@link ValueLines}).
+     * 8: deltas carry lines in which only inline values changed as those values ({@link ValueLines});
+     * 9: long states ({@link LongPage}): their ids after the state names, and per directory its state.
      * Earlier versions' pages are not readable.
      */
-    private static final int VERSION = 8;
+    private static final int VERSION = 9;
 
     private StoreManifestFormat()
     {
@@ -98,6 +100,11 @@ final class StoreManifestFormat
         {
             out.writeUTF(name);
         }
+        out.writeInt(manifest.longStates().length);
+        for (final int id : manifest.longStates())
+        {
+            out.writeInt(id);
+        }
     }
 
     /**
@@ -126,6 +133,7 @@ final class StoreManifestFormat
         final Map<String, Integer> fileIndex) throws IOException
     {
         out.writeInt(group.keyGroup());
+        out.writeInt(group.longState());
         final PageRef[][] pages = group.pages();
         final Map<PageRef[], Integer> chainIndex = new IdentityHashMap<>();
         final List<PageRef[]> chains = new ArrayList<>();
@@ -219,6 +227,17 @@ final class StoreManifestFormat
             {
                 states.add(in.readUTF());
             }
+            final int[] longStates = new int[in.readInt()];
+            for (int i = 0; i < longStates.length; i++)
+            {
+                longStates[i] = in.readInt();
+                if (longStates[i] < 0 || longStates[i] >= states.size() ||
+                    (i > 0 && longStates[i] <= longStates[i - 1]))
+                {
+                    throw new CorruptSnapshotException(file, "names long state " + longStates[i] + " of " +
+                        states.size() + " states out of order", null);
+                }
+            }
             final List<StoreManifest.DataFile> files = new ArrayList<>();
             for (int i = in.readInt(); i > 0; i--)
             {
@@ -228,6 +247,12 @@ final class StoreManifestFormat
             for (int i = in.readInt(); i > 0; i--)
             {
                 final int keyGroup = in.readInt();
+                final int longState = in.readInt();
+                if (longState != -1 && Arrays.binarySearch(longStates, longState) < 0)
+                {
+                    throw new CorruptSnapshotException(file, "has a table of state " + longState +
+                        ", not a long state", null);
+                }
                 final PageRef[][] chains = new PageRef[in.readInt()][];
                 for (int c = 0; c < chains.length; c++)
                 {
@@ -247,9 +272,9 @@ final class StoreManifestFormat
                 {
                     pages[p] = chains[in.readInt()];
                 }
-                groups.add(new StoreManifest.KeyGroupPages(keyGroup, pages));
+                groups.add(new StoreManifest.KeyGroupPages(keyGroup, longState, pages));
             }
-            return new StoreManifest(snapshotId, epoch, pageSize, first, last, states, groups, files);
+            return new StoreManifest(snapshotId, epoch, pageSize, first, last, states, longStates, groups, files);
         }
         catch (final IOException | IndexOutOfBoundsException | NegativeArraySizeException ex)
         {

@@ -134,6 +134,7 @@ public final class StoreRestore
         try
         {
             final int[][] directories = new int[store.directories.length][];
+            final Map<Integer, int[][]> longDirectories = new HashMap<>();
             final boolean[] claimed = new boolean[store.directories.length];
             final List<PageTask> tasks = new ArrayList<>();
             final List<FileChannel> opened = new ArrayList<>();
@@ -150,9 +151,9 @@ public final class StoreRestore
                             "-byte pages, the store " + options.pageSize());
                     }
                     claim(store, manifest, claimed);
-                    if (numbersAlike(store.states, manifest.stateNames()))
+                    if (numbersAlike(store.states, manifest))
                     {
-                        plan(store, source, manifest, directories, tasks, opened);
+                        plan(store, source, manifest, directories, longDirectories, tasks, opened);
                     }
                     else
                     {
@@ -182,6 +183,10 @@ public final class StoreRestore
                     store.directories[i].refresh(store.arena, cellCounts);
                 }
             }
+            for (final int state : store.states.longStates())
+            {
+                longTables(store, state, longDirectories.get(state), cellCounts);
+            }
             for (final Source source : renumbered)
             {
                 StateRenumbering.copy(source, store, workDirectory, options, threads);
@@ -196,6 +201,31 @@ public final class StoreRestore
     }
 
     /**
+     * Builds a long state's tables from the page ids planned for its key groups (null: none planned), or
+     * new empty ones for key groups no snapshot held, and adds them to the store.
+     */
+    private static void longTables(final PagedKeyedStore store, final int state, final int[][] planned,
+        final int[] cellCounts)
+    {
+        final int firstSlot = store.tables().length;
+        final KeyGroupDirectory[] tables = new KeyGroupDirectory[store.directories.length];
+        for (int i = 0; i < tables.length; i++)
+        {
+            if (null == planned || null == planned[i])
+            {
+                tables[i] = store.growth.newLongDirectory(firstSlot + i, i, state);
+            }
+            else
+            {
+                tables[i] = new KeyGroupDirectory(firstSlot + i, i, state, planned[i]);
+                tables[i].refresh(store.arena, cellCounts);
+            }
+        }
+        store.longStates.add(state, tables);
+        store.addLongTables(tables);
+    }
+
+    /**
      * Marks the key groups of the store's range that a snapshot holds.
      *
      * @throws IOException if another snapshot of the restore holds one of them already.
@@ -205,7 +235,9 @@ public final class StoreRestore
     {
         for (final StoreManifest.KeyGroupPages group : manifest.keyGroups())
         {
-            if (group.keyGroup() >= store.firstKeyGroup && group.keyGroup() <= store.lastKeyGroup)
+            // a key group's long states' tables come from the snapshot its byte states' table does
+            if (group.longState() < 0 && group.keyGroup() >= store.firstKeyGroup &&
+                group.keyGroup() <= store.lastKeyGroup)
             {
                 final int index = group.keyGroup() - store.firstKeyGroup;
                 if (claimed[index])
@@ -222,28 +254,44 @@ public final class StoreRestore
      * only if it numbers its states as the snapshots planned before it do (instances of one operator that
      * registered their states in different orders do not); it then adds the states they did not name.
      *
-     * @param names the snapshot's state names, indexed by its ids.
+     * @param manifest the snapshot's manifest: its state names, indexed by its ids, and its long states.
      * @return true if it numbers them alike, its new states now registered; false if not, nothing changed.
+     * @throws IOException if a state is a long state in it and a byte state in a snapshot before it, or
+     *                     the other way round.
      */
-    private static boolean numbersAlike(final StateRegistry states, final List<String> names)
+    private static boolean numbersAlike(final StateRegistry states, final StoreManifest manifest)
+        throws IOException
     {
+        final List<String> names = manifest.stateNames();
+        boolean alike = true;
         for (int id = 0; id < names.size(); id++)
         {
             final Integer existing = states.id(names.get(id));
             final String holder = states.name(id);
-            if ((null != existing && existing != id) || (null != holder && !holder.equals(names.get(id))))
+            if (null != existing && states.isLong(existing) != isLong(manifest, id))
             {
-                return false;
+                throw new IOException("state '" + names.get(id) + "' is a long state in one snapshot and a byte " +
+                    "state in another");
             }
+            alike &= (null == existing || existing == id) && (null == holder || holder.equals(names.get(id)));
+        }
+        if (!alike)
+        {
+            return false;
         }
         for (int id = 0; id < names.size(); id++)
         {
             if (null == states.id(names.get(id)))
             {
-                states.restored(names.get(id), id);
+                states.restored(names.get(id), id, isLong(manifest, id));
             }
         }
         return true;
+    }
+
+    private static boolean isLong(final StoreManifest manifest, final int id)
+    {
+        return java.util.Arrays.binarySearch(manifest.longStates(), id) >= 0;
     }
 
     /**
@@ -251,16 +299,19 @@ public final class StoreRestore
      * shared by several directory entries is one page, rebuilt once); calling thread only, as page
      * allocation is not thread-safe.
      *
-     * @param manifest    the source's manifest, its page size and key groups checked.
-     * @param directories per key group of the store, its directory's page ids once planned.
-     * @param tasks       the pages to rebuild, appended to.
-     * @param opened      every channel opened, appended to, for the caller to close.
+     * @param manifest        the source's manifest, its page size and key groups checked.
+     * @param directories     per key group of the store, its directory's page ids once planned.
+     * @param longDirectories per long state, per key group of the store, its directory's page ids once
+     *                        planned.
+     * @param tasks           the pages to rebuild, appended to.
+     * @param opened          every channel opened, appended to, for the caller to close.
      */
     private static void plan(
         final PagedKeyedStore store,
         final Source source,
         final StoreManifest manifest,
         final int[][] directories,
+        final Map<Integer, int[][]> longDirectories,
         final List<PageTask> tasks,
         final List<FileChannel> opened) throws IOException
     {
@@ -301,7 +352,15 @@ public final class StoreRestore
                 }
                 directory[d] = target;
             }
-            directories[index] = directory;
+            if (group.longState() < 0)
+            {
+                directories[index] = directory;
+            }
+            else
+            {
+                longDirectories.computeIfAbsent(group.longState(), state -> new int[directories.length][])[index] =
+                    directory;
+            }
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.function.LongConsumer;
  * <p>
  * <b>Memory ordering.</b> The snapshot reaches its thread by a hand-off that happens-before (the executor
  * of {@link SnapshotService}, or the caller's). A page's or a key group's capture is published by one CAS
- * of its capture word ({@link PageCaptures}, {@link CopyOnWriteBarrier#directoryCaptures}) from the state
+ * of its capture word ({@link PageCaptures}, {@link KeyGroupDirectory#casCapture}) from the state
  * read before the copy to this epoch; the thread whose CAS fails acquires the word and uses the winner's
  * capture — a writer's copy is stored in {@link WriterCopies} before its CAS. When the writing ends, the
  * volatile store of {@code done} ({@link #isDone}) follows the lineage update, so the writer, which reads
@@ -56,9 +56,11 @@ public final class StoreSnapshot
     final long epoch;
     private final long baseEpoch;
     final int pageLimit;
-    /** Page ids of every key group's directory, as captured (lazily; see {@link #captureDirectory}). */
+    /** Page ids of every table's directory, as captured (lazily; see {@link #captureDirectory}). */
     private final SnapshotDirectories directories;
     private final List<String> stateNames;
+    /** Ids of the long states, ascending. */
+    private final int[] longStates;
     /**
      * No earlier snapshot was being written when this one started, so the lineage stays as it is until
      * this one completes, and the writer may read it to copy only a delta page's changed lines.
@@ -83,8 +85,9 @@ public final class StoreSnapshot
         final long epoch,
         final long baseEpoch,
         final int pageLimit,
-        final int keyGroups,
+        final KeyGroupDirectory[] tables,
         final List<String> stateNames,
+        final int[] longStates,
         final boolean lineageSettled)
     {
         this.store = store;
@@ -95,8 +98,9 @@ public final class StoreSnapshot
         this.pageLimit = pageLimit;
         this.copies = new WriterCopies(pageLimit);
         this.lineBuffers = new WriterCopies(pageLimit);
-        this.directories = new SnapshotDirectories(store, epoch, keyGroups);
+        this.directories = new SnapshotDirectories(epoch, tables);
         this.stateNames = List.copyOf(stateNames);
+        this.longStates = longStates;
     }
 
     /**
@@ -106,13 +110,13 @@ public final class StoreSnapshot
      * its compiled {@code snapshot()} away at every new store's first snapshot and run it interpreted
      * (30–100 µs instead of 2–3) until it recompiled it hundreds of calls later.
      *
-     * @param store     the new store.
-     * @param keyGroups its key groups.
+     * @param store the new store.
      * @return the completed empty snapshot.
      */
-    static StoreSnapshot none(final PagedKeyedStore store, final int keyGroups)
+    static StoreSnapshot none(final PagedKeyedStore store)
     {
-        final StoreSnapshot none = new StoreSnapshot(store, 0, 0, 0, 0, keyGroups, List.of(), true);
+        final StoreSnapshot none = new StoreSnapshot(store, 0, 0, 0, 0, new KeyGroupDirectory[0], List.of(),
+            new int[0], true);
         none.done = true;
         none.closeHandoff.set(FINISHED);
         return none;
@@ -161,7 +165,7 @@ public final class StoreSnapshot
     }
 
     /**
-     * Writer: captures the page ids of key group {@code slot} before it first changes them
+     * Writer: captures the page ids of table {@code slot} before it first changes them
      * ({@link SnapshotDirectories}). Never waits.
      */
     void captureDirectoryForWriter(final int slot)
@@ -170,12 +174,21 @@ public final class StoreSnapshot
     }
 
     /**
-     * Snapshot thread: the page ids of key group {@code slot} as of this snapshot
+     * Snapshot thread: the page ids of table {@code slot} as of this snapshot
      * ({@link SnapshotDirectories}).
      */
     int[] captureDirectory(final int slot)
     {
         return directories.capture(slot, interleaving);
+    }
+
+    /**
+     * @return the directory of table {@code slot}, for its key group and state; its page ids only
+     * through {@link #captureDirectory}.
+     */
+    KeyGroupDirectory table(final int slot)
+    {
+        return directories.table(slot);
     }
 
     /**
@@ -375,7 +388,8 @@ public final class StoreSnapshot
     {
         try
         {
-            return new SnapshotFileWriter(this, store, snapshotId, epoch, directories.count(), stateNames)
+            return new SnapshotFileWriter(this, store, snapshotId, epoch, directories.count(), stateNames,
+                longStates)
                 .write(manifestFile, dataDirectory, prefix, standalone);
         }
         finally

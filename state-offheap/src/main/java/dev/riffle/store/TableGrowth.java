@@ -68,6 +68,71 @@ final class TableGrowth
     }
 
     /**
+     * @return a directory of one new long page for a long state's table of a key group, its caches filled.
+     */
+    KeyGroupDirectory newLongDirectory(final int slot, final int keyGroupIndex, final int stateId)
+    {
+        final KeyGroupDirectory directory =
+            new KeyGroupDirectory(slot, keyGroupIndex, stateId, new int[]{newLongPage(0)});
+        directory.refresh(arena);
+        return directory;
+    }
+
+    private int newLongPage(final int localDepth)
+    {
+        final int page = restoredPage();
+        LongPage.init(arena.address(page), layoutSize, localDepth);
+        ChangedLines.markAll(arena.buffer(page), arena.offset(page), pageSize);
+        return page;
+    }
+
+    /**
+     * @return the page of a long state's table for this hash with room for one more entry, made writable:
+     * split as needed (a long page never needs a rebuild: it has no tombstones or heap).
+     */
+    int longPageWithRoom(final KeyGroupDirectory directory, final int hash, final int stateId, final int cellCount)
+    {
+        while (true)
+        {
+            final int page = directory.pageFor(hash);
+            barrier.beforeWrite(page);
+            if (LongPage.hasRoom(arena.address(page), cellCount))
+            {
+                return page;
+            }
+            splitLong(directory, hash, page, stateId, cellCount);
+        }
+    }
+
+    private void splitLong(final KeyGroupDirectory directory, final int hash, final int page, final int stateId,
+        final int cellCount)
+    {
+        barrier.beforeDirectoryChange(directory);
+        final long address = arena.address(page);
+        final int depth = LongPage.localDepth(address);
+        if (depth >= 30)
+        {
+            throw new IllegalStateException("key group table cannot split further: too many keys with equal hashes");
+        }
+        if (depth == directory.depth())
+        {
+            directory.doubleSize();
+        }
+        final int sibling = restoredPage();
+        final long siblingAddress = arena.address(sibling);
+        scratch.putBytes(0, arena.buffer(page), arena.offset(page), pageSize);
+        LongPage.init(address, layoutSize, depth + 1);
+        LongPage.splitInto(scratch.addressOffset(), address, cellCount, stateId, depth, 0);
+        LongPage.init(siblingAddress, layoutSize, depth + 1);
+        LongPage.splitInto(scratch.addressOffset(), siblingAddress, cellCount, stateId, depth, 1);
+        ChangedLines.markAll(arena.buffer(page), arena.offset(page), pageSize);
+        ChangedLines.markAll(arena.buffer(sibling), arena.offset(sibling), pageSize);
+        directory.split(hash, depth, page, sibling);
+        directory.pageChanged(hash & ~(1 << depth), depth + 1, address, 0);
+        directory.pageChanged(hash | (1 << depth), depth + 1, siblingAddress, 0);
+    }
+
+    /**
      * @return the page for this hash with room for the entry, made writable: rebuilt or split as needed.
      */
     int pageWithRoom(final KeyGroupDirectory directory, final int hash, final int keyLength,

@@ -46,7 +46,7 @@ class SnapshotStressTest
     {
         final StoreOptions options = new StoreOptions(4096, 256);
         final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("work"), 0, KEY_GROUPS - 1, options));
-        final int[] states = {store.registerState("a"), store.registerState("b")};
+        final int[] states = {store.registerState("a"), store.registerLongState("b")}; // a byte state, a long state
         final long[][] model = new long[STATES][KEYS];
         final Path snapshots = dir.resolve("snapshots");
         final List<SnapshotHandle> kept = new ArrayList<>();

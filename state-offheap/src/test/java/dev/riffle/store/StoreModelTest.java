@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The store against a {@link HashMap} model: mixed operations over many key groups and states, keys
@@ -448,6 +449,7 @@ class StoreModelTest
             options));
         final int[] states = {store.registerState("a"), store.registerState("b"), store.registerState("c")};
         final int longs = store.registerState("longs");
+        final int dense = store.registerLongState("dense");
         final Map<EntryKey, byte[]> model = new HashMap<>();
         final Path data = Files.createDirectories(dir.resolve("data"));
         final List<Map<EntryKey, byte[]>> expected = new ArrayList<>();
@@ -463,8 +465,14 @@ class StoreModelTest
             final byte[] key = key(random.nextInt(keySpace), maxKey);
             keyBuffer.putBytes(0, key);
             final EntryKey entryKey = new EntryKey(keyGroup, state, key);
-            final int action = random.nextInt(12);
-            if (action >= 10)
+            final int action = random.nextInt(14);
+            if (action >= 12)
+            {
+                // a long state: its own tables of long pages; keys around 0, which lives in a page header
+                longKeyOperation(store, keyGroup, dense, random.nextInt(keySpace) - keySpace / 2,
+                    action == 12 || random.nextBoolean(), random, model);
+            }
+            else if (action >= 10)
             {
                 longKeyOperation(store, keyGroup, longs, random.nextInt(keySpace), action == 10, random, model);
             }
@@ -584,7 +592,15 @@ class StoreModelTest
     private static void assertSameContents(final Map<EntryKey, byte[]> expected, final Map<EntryKey, byte[]> actual,
         final String what)
     {
-        assertEquals(expected.keySet(), actual.keySet(), what + ": keys");
+        if (!expected.keySet().equals(actual.keySet()))
+        {
+            final java.util.Set<EntryKey> missing = new java.util.HashSet<>(expected.keySet());
+            missing.removeAll(actual.keySet());
+            final java.util.Set<EntryKey> extra = new java.util.HashSet<>(actual.keySet());
+            extra.removeAll(expected.keySet());
+            fail(what + ": " + missing.size() + " keys missing, e.g. " + missing.stream().limit(5).toList() + "; " +
+                extra.size() + " keys extra, e.g. " + extra.stream().limit(5).toList());
+        }
         for (final Map.Entry<EntryKey, byte[]> e : expected.entrySet())
         {
             assertTrue(Arrays.equals(e.getValue(), actual.get(e.getKey())), what + ": value of " + e.getKey());

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +63,8 @@ public final class ChronicleKeyedStore implements KeyedStore
     private final int firstKeyGroup;
     private final int lastKeyGroup;
     private final Map<String, Integer> stateIds = new LinkedHashMap<>();
+    /** Ids of the long states ({@link #registerLongState}). */
+    private final BitSet longStates = new BitSet();
     private final Map<Long, Path> snapshots = new HashMap<>();
     private final ValueView view = new ValueView();
     private final UnsafeBuffer viewBuffer = new UnsafeBuffer(new byte[0]);
@@ -144,6 +147,19 @@ public final class ChronicleKeyedStore implements KeyedStore
     public int registerState(final String name)
     {
         return stateIds.computeIfAbsent(name, n -> stateIds.size());
+    }
+
+    /**
+     * Chronicle Map keeps every state alike: a long state is a byte state whose keys and values must be
+     * 8 bytes long. A byte state's name may be registered again as a long state (a copy restored records
+     * names only).
+     */
+    @Override
+    public int registerLongState(final String name)
+    {
+        final int id = registerState(name);
+        longStates.set(id);
+        return id;
     }
 
     @Override
@@ -233,6 +249,7 @@ public final class ChronicleKeyedStore implements KeyedStore
             throw new IllegalArgumentException("entry of " + keyLength + " + " + valueLength +
                 " bytes exceeds the store's limit of " + MAX_ENTRY + " bytes");
         }
+        checkLongState(stateId, "values", valueLength);
         final byte[] bytes = new byte[valueLength];
         value.getBytes(valueOffset, bytes);
         map.put(compositeKey(keyGroup, stateId, key, keyOffset, keyLength), bytes);
@@ -475,10 +492,20 @@ public final class ChronicleKeyedStore implements KeyedStore
         final int length)
     {
         checkKeyGroup(keyGroup);
+        checkLongState(stateId, "keys", length);
         final byte[] composite = new byte[8 + length];
         ByteBuffer.wrap(composite).putInt(keyGroup).putInt(stateId);
         key.getBytes(offset, composite, 8, length);
         return composite;
+    }
+
+    private void checkLongState(final int stateId, final String what, final int length)
+    {
+        if (length != Long.BYTES && stateId >= 0 && longStates.get(stateId))
+        {
+            throw new IllegalArgumentException("state '" + stateNames().get(stateId) + "' is a long state: its " +
+                what + " are 8 bytes, not " + length);
+        }
     }
 
     private static byte[] longBytes(final long value)
