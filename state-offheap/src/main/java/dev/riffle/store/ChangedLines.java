@@ -20,9 +20,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * those values, because whoever applies it already has the line's cells as they were
  * ({@link ValueLines}). Every other change — an entry inserted, removed or resized, a page rebuilt, a
  * value in the page's heap overwritten — also marks the page's first line, its header, which no value
- * lives in (or, for an in-place change ValueLines cannot read, a map byte that names no line:
- * {@link #markNotValueLines}): a page whose header line is unmarked changed in its inline values alone, in
- * every line its map marks ({@link #valuesOnly}). The distinction is per page, not per line, so that every mark stays a
+ * lives in (a {@link LongPage}, whose lines ValueLines cannot read, keeps a mark of its own: {@link #clear}):
+ * a page whose header line is unmarked changed in its inline values alone, in every line its map marks
+ * ({@link #valuesOnly}). The distinction is per page, not per line, so that every mark stays a
  * plain store: a kind per line would need a load before each store, so as not to downgrade an earlier
  * mark of the other kind (an increment at random went from 1.44× to 1.51× of {@code Long2LongHashMap}
  * with it, docs/benchmarks.md). Every mark stores {@link #CHANGED}.
@@ -104,30 +104,23 @@ final class ChangedLines
     }
 
     /**
-     * Marks that the page changed other than in the inline values of {@link BucketPage} cells, without
-     * marking its header line: the map byte right after the content lines' bytes, which names no line of
-     * the page. For a change in place of what {@link ValueLines} cannot read — a {@link LongPage}'s value
-     * — while the page may be captured by the line ({@link LineCopies}), where a content line's map byte
-     * means "preserved": the header line is not preserved for such a change, so its byte must stay
-     * clear.
-     *
-     * @param pageAddress address of the page.
-     * @param layoutSize  {@link #layoutSize} of the store's pages.
+     * @return offset in a page of the map byte that says its changes are never {@link ValueLines}: the
+     * byte right after the content lines' bytes, which names no line of the page.
      */
-    static void markNotValueLines(final long pageAddress, final int layoutSize)
+    private static int notValueLines(final int layoutSize)
     {
-        UnsafeApi.putByte(pageAddress + layoutSize + (layoutSize >>> LINE_SHIFT), CHANGED);
+        return layoutSize + (layoutSize >>> LINE_SHIFT);
     }
 
     /**
      * @return whether the page at {@code base} of {@code page} (a live page, or a copy at 0) changed in its
-     * inline values alone, since its map was cleared: neither its header line nor
-     * {@link #markNotValueLines}'s byte is marked.
+     * inline values alone, since its map was cleared: neither its header line nor the byte of a page
+     * whose changes are never value lines ({@link #clear}) is marked.
      */
     static boolean valuesOnly(final UnsafeBuffer page, final int base, final int pageSize)
     {
         final int layout = layoutSize(pageSize);
-        return 0 == page.getByte(base + layout) && 0 == page.getByte(base + layout + (layout >>> LINE_SHIFT));
+        return 0 == page.getByte(base + layout) && 0 == page.getByte(base + notValueLines(layout));
     }
 
     /**
@@ -154,10 +147,22 @@ final class ChangedLines
 
     /**
      * Clears the map of a live page; only by the thread holding the page's capture.
+     * <p>
+     * A {@link LongPage}'s map keeps a mark that its changes are never value lines ({@link ValueLines}
+     * reads {@link BucketPage} cells), so that a delta carries its changed lines whole: set here, and by
+     * {@link #markAll} for a new page, it costs a change of a value in place nothing — not the header
+     * line's mark either, which while the page is captured by the line ({@link LineCopies}) would mean
+     * the header line was preserved. (A restored page's map is clear until its first capture; the
+     * snapshots until then save it whole.)
      */
     static void clear(final UnsafeBuffer buffer, final int base, final int pageSize)
     {
-        buffer.setMemory(base + layoutSize(pageSize), mapBytes(pageSize), (byte)0);
+        final int layout = layoutSize(pageSize);
+        buffer.setMemory(base + layout, mapBytes(pageSize), (byte)0);
+        if (LongPage.FORMAT_LONG == buffer.getInt(base + LongPage.FORMAT))
+        {
+            buffer.putByte(base + notValueLines(layout), CHANGED);
+        }
     }
 
     /**

@@ -17,10 +17,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * page (an in-place value change through {@link CopyOnWriteBarrier#beforeInPlaceWrite}, which preserves
  * only the line), and grows through {@link TableGrowth}, which passes it for pages and directories.
  * <p>
- * <b>Change marks.</b> Every change marks its line, and that the page changed other than in
- * {@link ValueLines} (whose cells are {@link BucketPage}'s), so that a delta carries the lines whole: an
- * insert or a removal by marking the header line, which it changes; an in-place value change by
- * {@link ChangedLines#markNotValueLines}, as the header line may be in line mode and not preserved.
+ * <b>Change marks.</b> Every change marks the lines it changes: an in-place value change its line, an
+ * insert or a removal its lines and the header line. A long page's map also always carries the mark
+ * that its changes are not {@link ValueLines} (whose cells are {@link BucketPage}'s; see
+ * {@link ChangedLines#clear}), so a delta carries its lines whole.
  * <p>
  * <b>Hot path.</b> No allocation, lock or system call.
  */
@@ -176,12 +176,11 @@ final class LongStateTables
 
     /**
      * Marks an in-place change of the value at {@code at}, whose line the barrier preserved if the page
-     * is in line mode.
+     * is in line mode: only its line (not the header line, which is not preserved for it).
      */
     private void mark(final long page, final long at)
     {
         ChangedLines.mark(page, layoutSize, at);
-        ChangedLines.markNotValueLines(page, layoutSize);
     }
 
     // ---------------------------------------------------------------- byte keys and values of 8 bytes

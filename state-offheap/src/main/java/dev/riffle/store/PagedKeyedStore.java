@@ -230,14 +230,19 @@ public final class PagedKeyedStore implements KeyedStore
 
     // ---------------------------------------------------------------- long keys, long values
 
+    // Each method routes a long state's call to LongStateTables and a byte state's to a method of its
+    // own: the JIT inlines each path where it is hot, instead of one method holding both.
+
     @Override
     public long getLong(final int keyGroup, final int stateId, final long key, final long missingValue)
     {
         final KeyGroupDirectory[] longTables = longStates.tablesOf(stateId);
-        if (null != longTables)
-        {
-            return longStates.getLong(longTables, keyGroup, stateId, key, missingValue);
-        }
+        return null != longTables ? longStates.getLong(longTables, keyGroup, stateId, key, missingValue) :
+            byteStateGet(keyGroup, stateId, key, missingValue);
+    }
+
+    private long byteStateGet(final int keyGroup, final int stateId, final long key, final long missingValue)
+    {
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
         final int index = directory.index(hash);
@@ -260,8 +265,15 @@ public final class PagedKeyedStore implements KeyedStore
         if (null != longTables)
         {
             longStates.putLong(longTables, keyGroup, stateId, key, value);
-            return;
         }
+        else
+        {
+            byteStatePut(keyGroup, stateId, key, value);
+        }
+    }
+
+    private void byteStatePut(final int keyGroup, final int stateId, final long key, final long value)
+    {
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
         final long tag = BucketPage.tag(hash, stateId);
@@ -280,12 +292,7 @@ public final class PagedKeyedStore implements KeyedStore
             ChangedLines.markValue(KeyGroupDirectory.address(slot), layoutSize, c);
             return;
         }
-        if (c < 0)
-        {
-            barrier.beforeWrite(directory.page(index));
-            removeCell(directory, index, -c);
-        }
-        insertLong(directory, hash, tag, key, value);
+        insertLong(directory, index, hash, tag, key, value, c);
     }
 
     @Override
@@ -307,10 +314,13 @@ public final class PagedKeyedStore implements KeyedStore
     private long add(final int keyGroup, final int stateId, final long key, final long delta, final boolean asDouble)
     {
         final KeyGroupDirectory[] longTables = longStates.tablesOf(stateId);
-        if (null != longTables)
-        {
-            return longStates.add(longTables, keyGroup, stateId, key, delta, asDouble);
-        }
+        return null != longTables ? longStates.add(longTables, keyGroup, stateId, key, delta, asDouble) :
+            byteStateAdd(keyGroup, stateId, key, delta, asDouble);
+    }
+
+    private long byteStateAdd(final int keyGroup, final int stateId, final long key, final long delta,
+        final boolean asDouble)
+    {
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
         final long tag = BucketPage.tag(hash, stateId);
@@ -331,7 +341,7 @@ public final class PagedKeyedStore implements KeyedStore
             throw LongCells.notALong(LongCells.lengths(-c));
         }
         final long value = sum(0L, delta, asDouble); // as if 0 (bits of 0.0) were present: -0.0 becomes 0.0
-        insertLong(directory, hash, tag, key, value);
+        insertLong(directory, index, hash, tag, key, value, 0);
         return value;
     }
 
@@ -346,10 +356,12 @@ public final class PagedKeyedStore implements KeyedStore
     public boolean removeLong(final int keyGroup, final int stateId, final long key)
     {
         final KeyGroupDirectory[] longTables = longStates.tablesOf(stateId);
-        if (null != longTables)
-        {
-            return longStates.removeLong(longTables, keyGroup, stateId, key);
-        }
+        return null != longTables ? longStates.removeLong(longTables, keyGroup, stateId, key) :
+            byteStateRemove(keyGroup, stateId, key);
+    }
+
+    private boolean byteStateRemove(final int keyGroup, final int stateId, final long key)
+    {
         final KeyGroupDirectory directory = directory(keyGroup);
         final int hash = EntryHash.hash(stateId, key);
         final int index = directory.index(hash);
@@ -380,9 +392,18 @@ public final class PagedKeyedStore implements KeyedStore
         BucketPage.markEntry(buffer, base, layoutSize, c);
     }
 
-    private void insertLong(final KeyGroupDirectory directory, final int hash, final long tag, final long key,
-        final long value)
+    /**
+     * Inserts an absent long key, after removing the entry of the same key whose value is not 8 bytes long
+     * if {@code found} (as {@link LongCells#find} returned it) is one.
+     */
+    private void insertLong(final KeyGroupDirectory directory, final int index, final int hash, final long tag,
+        final long key, final long value, final long found)
     {
+        if (found < 0)
+        {
+            barrier.beforeWrite(directory.page(index));
+            removeCell(directory, index, -found);
+        }
         final int page = growth.pageWithRoom(directory, hash, Long.BYTES, Long.BYTES);
         final UnsafeBuffer buffer = arena.buffer(page);
         final int base = arena.offset(page);

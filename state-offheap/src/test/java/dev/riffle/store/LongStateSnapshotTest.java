@@ -25,11 +25,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code snapshot()}, while the writer goes on changing them as the snapshot is written: values in
  * place (copied on write by the line), inserts and removals (by the page), splits (new pages and
  * directories). Small pages and few keys, so that every kind of change hits pages a running snapshot
- * still needs, and snapshots alternate between full images and deltas.
+ * still needs, and snapshots alternate between full images and deltas — among them deltas of pages
+ * whose values alone changed, which must still carry whole lines (a long page's lines are no
+ * {@link ValueLines}).
  */
 class LongStateSnapshotTest
 {
     private static final StoreOptions OPTIONS = new StoreOptions(4096, 64);
+    /** Keys present from the start and never removed, beyond those {@link #change} picks. */
+    private static final int PRESENT = 5000;
 
     @TempDir
     Path dir;
@@ -60,9 +64,20 @@ class LongStateSnapshotTest
         final Random random = new Random(seed);
         final Path data = Files.createDirectories(dir.resolve("data-" + seed));
         final int layoutSize = ChangedLines.layoutSize(OPTIONS.pageSize());
+        for (int key = PRESENT; key < PRESENT + 20; key++)
+        {
+            store.putLong(0, state, key, key);
+            store.putLong(1, state, key, key);
+        }
         for (int snapshot = 0; snapshot < 40; snapshot++)
         {
-            change(store, state, random, random.nextInt(3) == 0 ? 20 : 3000);
+            final boolean valuesOnly = random.nextInt(3) == 0;
+            switch (valuesOnly ? 0 : 1 + random.nextInt(2))
+            {
+                case 0 -> incrementPresentKeys(store, state, random);
+                case 1 -> change(store, state, random, 20);
+                default -> change(store, state, random, 3000);
+            }
             final Map<Integer, int[]> directories = new HashMap<>();
             final Map<Integer, byte[]> pages = new HashMap<>();
             for (final KeyGroupDirectory table : store.tables())
@@ -79,7 +94,14 @@ class LongStateSnapshotTest
             final StoreSnapshot started = store.snapshot(snapshot);
             final Path manifest = dir.resolve("manifest-" + seed + "-" + snapshot);
             final Future<SnapshotResult> written = snapshotThread.submit(() -> started.write(manifest, data, "s"));
-            change(store, state, random, 2000);
+            if (valuesOnly)
+            {
+                incrementPresentKeys(store, state, random); // so the next snapshot may go out in value deltas
+            }
+            else
+            {
+                change(store, state, random, 2000);
+            }
             written.get(30, TimeUnit.SECONDS);
             final PagedKeyedStore restored = stores.track(StoreRestore.restore(
                 dir.resolve("restored-" + seed + "-" + snapshot), 0, 1, OPTIONS,
@@ -109,6 +131,18 @@ class LongStateSnapshotTest
                 }
             }
             stores.close(restored);
+        }
+    }
+
+    /**
+     * Values changed in place alone: a snapshot incremental to the previous one saves such pages as deltas
+     * of their changed lines.
+     */
+    private static void incrementPresentKeys(final PagedKeyedStore store, final int state, final Random random)
+    {
+        for (int i = 0; i < 40; i++)
+        {
+            store.addLong(random.nextInt(2), state, PRESENT + random.nextInt(20), 1);
         }
     }
 
