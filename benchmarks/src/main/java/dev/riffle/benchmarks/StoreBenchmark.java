@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * get / put / increment of long → long and String → long entries at random among {@code keys}
- * present keys: the off-heap store against Agrona's {@link Long2LongHashMap}, {@link java.util.HashMap} and
+ * present keys: the off-heap store — a byte state ({@code store*}: 32-byte cells shared by every state
+ * of a key group) and a long state ({@code longState*}: {@link PagedKeyedStore#registerLongState}, 16-byte
+ * cells of its own) — against Agrona's {@link Long2LongHashMap}, {@link java.util.HashMap} and
  * Chronicle Map — both through its boxed {@code Map} API and its zero-garbage one (reused
  * {@link LongValue} keys and values, {@code acquireUsing} for in-place increments) — in one run. Average time per operation; {@code -prof gc} for allocation.
  */
@@ -55,6 +57,8 @@ public class StoreBenchmark
     private Path directory;
     private PagedKeyedStore store;
     private int state;
+    private int longState;
+    private int words;
     private Long2LongHashMap agrona;
     private net.openhft.chronicle.map.ChronicleMap<Long, Long> chronicle;
     private net.openhft.chronicle.map.ChronicleMap<LongValue, LongValue> chronicleValues;
@@ -80,6 +84,7 @@ public class StoreBenchmark
     {
         final String method = params.getBenchmark();
         final boolean fillStore = method.contains(".store");
+        final boolean fillLongState = method.contains(".longState");
         final boolean fillAgrona = method.contains(".agrona");
         final boolean fillValues = method.contains(".chronicleValues");
         final boolean fillChronicle = method.contains(".chronicle") && !fillValues;
@@ -87,6 +92,8 @@ public class StoreBenchmark
         directory = BenchmarkFiles.stateDirectory("riffle-store-bench-");
         store = PagedKeyedStore.create(directory.resolve("store"), 0, KEY_GROUPS - 1, StoreOptions.DEFAULT);
         state = store.registerState("count");
+        words = store.registerState("words");
+        longState = store.registerLongState("long-count");
         agrona = new Long2LongHashMap(-1);
         chronicle = net.openhft.chronicle.map.ChronicleMap.of(Long.class, Long.class).name("bench")
             .entries(fillChronicle ? keys : 1000)
@@ -104,6 +111,10 @@ public class StoreBenchmark
             if (fillStore)
             {
                 store.putLong(keyGroup(k), state, k, k);
+            }
+            if (fillLongState)
+            {
+                store.putLong(keyGroup(k), longState, k, k);
             }
             if (fillAgrona)
             {
@@ -136,7 +147,7 @@ public class StoreBenchmark
         {
             strings[i] = "word-" + random.nextLong(keys);
             stringKeys[i] = new UnsafeBuffer(strings[i].getBytes(StandardCharsets.UTF_8));
-            store.addLong(keyGroup(i), state + 1, stringKeys[i], 0, stringKeys[i].capacity(), 1);
+            store.addLong(keyGroup(i), words, stringKeys[i], 0, stringKeys[i].capacity(), 1);
             stringHashMap.merge(strings[i], 1L, Long::sum);
         }
     }
@@ -176,13 +187,13 @@ public class StoreBenchmark
     }
 
     /**
-     * Overwrites an existing value.
+     * Overwrites an existing value with a new one (the cursor never repeats a value for a key).
      */
     @Benchmark
     public void storePut()
     {
         final long k = nextKey();
-        store.putLong(keyGroup(k), state, k, k + 1);
+        store.putLong(keyGroup(k), state, k, k + cursor);
     }
 
     /**
@@ -199,19 +210,49 @@ public class StoreBenchmark
      * @return the value.
      */
     @Benchmark
+    public long longStateGet()
+    {
+        final long k = nextKey();
+        return store.getLong(keyGroup(k), longState, k, -1);
+    }
+
+    /**
+     * Overwrites an existing value with a new one (the cursor never repeats a value for a key).
+     */
+    @Benchmark
+    public void longStatePut()
+    {
+        final long k = nextKey();
+        store.putLong(keyGroup(k), longState, k, k + cursor);
+    }
+
+    /**
+     * @return the new value.
+     */
+    @Benchmark
+    public long longStateIncrement()
+    {
+        final long k = nextKey();
+        return store.addLong(keyGroup(k), longState, k, 1);
+    }
+
+    /**
+     * @return the value.
+     */
+    @Benchmark
     public long agronaGet()
     {
         return agrona.get(nextKey());
     }
 
     /**
-     * Overwrites an existing value.
+     * Overwrites an existing value with a new one (the cursor never repeats a value for a key).
      */
     @Benchmark
     public void agronaPut()
     {
         final long k = nextKey();
-        agrona.put(k, k + 1);
+        agrona.put(k, k + cursor);
     }
 
     /**
@@ -236,13 +277,13 @@ public class StoreBenchmark
     }
 
     /**
-     * Overwrites an existing value.
+     * Overwrites an existing value with a new one (the cursor never repeats a value for a key).
      */
     @Benchmark
     public void chroniclePut()
     {
         final long k = nextKey();
-        chronicle.put(k, k + 1);
+        chronicle.put(k, k + cursor);
     }
 
     /**
@@ -277,7 +318,7 @@ public class StoreBenchmark
     {
         final long k = nextKey();
         chronicleKey.setValue(k);
-        chronicleValue.setValue(k + 1);
+        chronicleValue.setValue(k + cursor);
         chronicleValues.put(chronicleKey, chronicleValue);
     }
 
@@ -320,7 +361,7 @@ public class StoreBenchmark
     {
         final int i = cursor++ & 4095;
         final UnsafeBuffer key = stringKeys[i];
-        return store.addLong(keyGroup(i), state + 1, key, 0, key.capacity(), 1);
+        return store.addLong(keyGroup(i), words, key, 0, key.capacity(), 1);
     }
 
     /**

@@ -23,7 +23,9 @@ import java.util.SplittableRandom;
  * <p>
  * Run: {@code java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -Xmx4g -cp
  * benchmarks/target/benchmarks.jar dev.riffle.benchmarks.StoreRatioHarness [keys] [rounds]
- * [operations per round] [warm-up rounds]} (defaults 1,000,000, 20, 2,000,000, 3).
+ * [operations per round] [warm-up rounds] [byte|long]} (defaults 1,000,000, 20, 2,000,000, 3, byte): the
+ * last argument measures the store's entries in a byte state ({@link PagedKeyedStore#registerState}) or
+ * a long state ({@link PagedKeyedStore#registerLongState}).
  */
 public final class StoreRatioHarness
 {
@@ -36,7 +38,7 @@ public final class StoreRatioHarness
     }
 
     /**
-     * @param args keys, rounds, operations per round, warm-up rounds.
+     * @param args keys, rounds, operations per round, warm-up rounds, state kind.
      * @throws Exception if the store cannot be created.
      */
     public static void main(final String[] args) throws Exception
@@ -45,15 +47,17 @@ public final class StoreRatioHarness
         final int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         final int operations = args.length > 2 ? Integer.parseInt(args[2]) : 2_000_000;
         final int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-        if (keys <= 0 || rounds < 2 || operations <= 0 || warmUp < 0)
+        final String kind = args.length > 4 ? args[4] : "byte";
+        if (keys <= 0 || rounds < 2 || operations <= 0 || warmUp < 0 || !(kind.equals("byte") || kind.equals("long")))
         {
-            throw new IllegalArgumentException("need keys > 0, at least 2 rounds, operations > 0, warm-up >= 0");
+            throw new IllegalArgumentException("need keys > 0, at least 2 rounds, operations > 0, warm-up >= 0, " +
+                "a state kind byte or long");
         }
         final Path directory = BenchmarkFiles.stateDirectory("riffle-store-ratio-");
         try (PagedKeyedStore store = PagedKeyedStore.create(directory.resolve("store"), 0, KEY_GROUPS - 1,
             StoreOptions.DEFAULT))
         {
-            final int state = store.registerState("count");
+            final int state = kind.equals("long") ? store.registerLongState("count") : store.registerState("count");
             final Long2LongHashMap map = new Long2LongHashMap(-1);
             for (long k = 0; k < keys; k++)
             {
@@ -66,8 +70,8 @@ public final class StoreRatioHarness
             {
                 sequence[i] = random.nextLong(keys);
             }
-            System.out.printf("%,d keys, %d rounds of %,d operations per structure and operation, %d warm-up%n",
-                keys, rounds, operations, warmUp);
+            System.out.printf("%,d keys in a %s state, %d rounds of %,d operations per structure and operation, " +
+                "%d warm-up%n", keys, kind, rounds, operations, warmUp);
             measure(store, state, map, sequence, rounds, operations, warmUp);
         }
         finally
@@ -168,7 +172,7 @@ public final class StoreRatioHarness
         for (int i = 0; i < operations; i++)
         {
             final long k = sequence[(start + i) & SEQUENCE_MASK];
-            store.putLong(keyGroup(k), state, k, k + start);
+            store.putLong(keyGroup(k), state, k, k + start + i); // a new value: a real overwrite
         }
         return 0;
     }
@@ -202,7 +206,7 @@ public final class StoreRatioHarness
         for (int i = 0; i < operations; i++)
         {
             final long k = sequence[(start + i) & SEQUENCE_MASK];
-            map.put(k, k + start);
+            map.put(k, k + start + i);
         }
         return 0;
     }
