@@ -28,9 +28,9 @@ final class OffHeapKeyedStateBackend extends StoreKeyedStateBackend
      * where v3 kept the key's whole collection in one entry. v5: store format 6 (full page images
      * without their all-zero chunks). v6: store format 7 (long → long cells of page images and deltas
      * reduced to key and value). v7: store format 8 (deltas carry lines of changed inline values as those
-     * values).
+     * values). v8: store format 9 (long states in the manifest).
      */
-    static final String FORMAT = "offheap-v7";
+    static final String FORMAT = "offheap-v8";
 
     private final Path workDirectory;
     private final StoreOptions options;
