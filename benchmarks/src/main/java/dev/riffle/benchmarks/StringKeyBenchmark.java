@@ -52,6 +52,17 @@ public class StringKeyBenchmark
     private static final int KEY_GROUPS = 128;
     private static final int MASK = (1 << 20) - 1;
     private static final byte[] PREFIX = {'u', 's', 'e', 'r', '-'};
+    /** "00", "01" … "99": two ASCII digits per entry. */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            DIGIT_PAIRS[i << 1] = (byte)('0' + i / 10);
+            DIGIT_PAIRS[(i << 1) + 1] = (byte)('0' + i % 10);
+        }
+    }
 
     @Param({"1000000", "10000000"})
     public int keys;
@@ -59,7 +70,8 @@ public class StringKeyBenchmark
     private PagedKeyedStore store;
     private Path directory;
     private int state;
-    private final UnsafeBuffer keyBuffer = new UnsafeBuffer(new byte[32]);
+    private final byte[] keyBytes = new byte[32];
+    private final UnsafeBuffer keyBuffer = new UnsafeBuffer(keyBytes);
     private HashMap<String, Long> hashMap;
     private String[] strings;
     private ChronicleMap<CharSequence, LongValue> chronicle;
@@ -135,25 +147,50 @@ public class StringKeyBenchmark
     }
 
     /**
-     * Writes {@code "user-" + id} as ASCII into the reused key buffer, without allocating.
+     * Writes {@code "user-" + id} as ASCII into the reused key buffer, without allocating: two digits
+     * per division from a table, as {@code StringBuilder.append(int)} (the Chronicle side's key) does in
+     * the JDK, so that both sides pay alike for making the key.
      *
      * @return the key's length.
      */
     private int encode(final int id)
     {
-        keyBuffer.putBytes(0, PREFIX);
+        final byte[] bytes = keyBytes;
+        System.arraycopy(PREFIX, 0, bytes, 0, PREFIX.length);
+        final int length = PREFIX.length + digits(id);
+        int i = length;
+        int value = id;
+        while (value >= 100)
+        {
+            final int quotient = value / 100;
+            final int pair = (value - quotient * 100) << 1;
+            bytes[--i] = DIGIT_PAIRS[pair + 1];
+            bytes[--i] = DIGIT_PAIRS[pair];
+            value = quotient;
+        }
+        if (value >= 10)
+        {
+            bytes[--i] = DIGIT_PAIRS[(value << 1) + 1];
+            bytes[--i] = DIGIT_PAIRS[value << 1];
+        }
+        else
+        {
+            bytes[--i] = (byte)('0' + value);
+        }
+        return length;
+    }
+
+    /**
+     * @return decimal digits of a non-negative int.
+     */
+    private static int digits(final int value)
+    {
         int digits = 1;
-        for (int rest = id; rest >= 10; rest /= 10)
+        for (long bound = 10; bound <= value; bound *= 10)
         {
             digits++;
         }
-        int value = id;
-        for (int i = PREFIX.length + digits - 1; i >= PREFIX.length; i--)
-        {
-            keyBuffer.putByte(i, (byte)('0' + value % 10));
-            value /= 10;
-        }
-        return PREFIX.length + digits;
+        return digits;
     }
 
     private int nextId()
@@ -184,7 +221,7 @@ public class StringKeyBenchmark
     public void storePut()
     {
         final int id = nextId();
-        store.putLong(id & (KEY_GROUPS - 1), state, keyBuffer, 0, encode(id), id + 1);
+        store.putLong(id & (KEY_GROUPS - 1), state, keyBuffer, 0, encode(id), id + cursor);
     }
 
     /**
@@ -213,7 +250,7 @@ public class StringKeyBenchmark
     public void hashMapPut()
     {
         final int id = nextId();
-        hashMap.put(strings[id], (long)id + 1);
+        hashMap.put(strings[id], (long)id + cursor);
     }
 
     /**
@@ -243,7 +280,7 @@ public class StringKeyBenchmark
     {
         final int id = nextId();
         chronicleKey(id);
-        chronicleValue.setValue(id + 1);
+        chronicleValue.setValue(id + cursor);
         chronicle.put(chronicleKey, chronicleValue);
     }
 
