@@ -22,13 +22,14 @@ import java.util.SplittableRandom;
  * default ({@link TemporaryStateDirectory}: {@code /dev/shm} where there is one), the snapshots to
  * {@code java.io.tmpdir} (a disk, as checkpoints).
  * <p>
- * {@code snapshot()} is first run 20,000 times on a one-page store (written to {@code /dev/shm} when it
- * exists) so that it is measured compiled, as in a job that has been checkpointing for a while; the
+ * {@code snapshot()} is first run 20,000 times on a store of as many key groups and of the same state
+ * kind, one page each (written to {@code /dev/shm} when it exists), so that it is measured compiled, as in a job that has been checkpointing for a while; the
  * first, interpreted calls of a fresh JVM cost tens of microseconds more. Each store then runs
  * {@value #FIRST_ROUNDS} rounds before the {@value #ROUNDS} measured ones (printed apart).
  * <p>
  * Run: {@code java -Xmx2g --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar
- * dev.riffle.benchmarks.StoreCheckpointHarness 1000000 10000000 50000000}
+ * dev.riffle.benchmarks.StoreCheckpointHarness [byte|long] 1000000 10000000 50000000}: the entries in a
+ * byte state (the default) or a long state ({@link PagedKeyedStore#registerLongState}).
  */
 public final class StoreCheckpointHarness
 {
@@ -47,46 +48,55 @@ public final class StoreCheckpointHarness
     }
 
     /**
-     * @param args entry counts.
+     * @param args the state kind, optional, then entry counts.
      * @throws Exception on failure.
      */
     public static void main(final String[] args) throws Exception
     {
-        warmUp();
+        final boolean kindGiven = args.length > 0 && (args[0].equals("byte") || args[0].equals("long"));
+        final boolean longState = kindGiven && args[0].equals("long");
+        final String[] counts = kindGiven ? Arrays.copyOfRange(args, 1, args.length) : args;
+        warmUp(longState);
         System.out.printf("live and restored pages in %s (the engine's default), snapshots in %s%n",
             TemporaryStateDirectory.root(), System.getProperty("java.io.tmpdir"));
         System.out.println("| entries | mapped | snapshot() min / median / max | async write (median) | " +
             "bytes written (median) | of full | deltas / pages written | restore | first " + FIRST_ROUNDS +
             " snapshot() (not counted) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
-        for (final String arg : args.length == 0 ? new String[]{"1000000", "10000000"} : args)
+        System.out.println("entries in a " + (longState ? "long" : "byte") + " state");
+        for (final String arg : counts.length == 0 ? new String[]{"1000000", "10000000"} : counts)
         {
-            run(Long.parseLong(arg));
+            run(Long.parseLong(arg), longState);
         }
     }
 
-    private static void warmUp() throws Exception
+    private static void warmUp(final boolean longState) throws Exception
     {
         final Path dir = BenchmarkFiles.stateDirectory("riffle-warm-");
-        final PagedKeyedStore store = PagedKeyedStore.create(dir.resolve("work"), 0, 0, StoreOptions.DEFAULT);
-        final int state = store.registerState("v");
+        final PagedKeyedStore store = PagedKeyedStore.create(dir.resolve("work"), 0, KEY_GROUPS - 1, StoreOptions.DEFAULT);
+        final int state = register(store, longState);
         final Path data = Files.createDirectories(dir.resolve("data"));
         for (int i = 1; i <= WARM_UP_SNAPSHOTS; i++)
         {
-            store.addLong(0, state, i & 1023, 1);
+            store.addLong(i & (KEY_GROUPS - 1), state, i & 1023, 1);
             store.snapshot(i).write(dir.resolve("m"), data, "w" + (i & 1));
         }
         store.close();
         BenchmarkFiles.deleteStateDirectory(dir);
     }
 
-    private static void run(final long entries) throws Exception
+    private static int register(final PagedKeyedStore store, final boolean longState)
+    {
+        return longState ? store.registerLongState("v") : store.registerState("v");
+    }
+
+    private static void run(final long entries, final boolean longState) throws Exception
     {
         final Path dir = Files.createTempDirectory("riffle-store-harness-");
         final Path data = Files.createDirectories(dir.resolve("data"));
         final Path work = BenchmarkFiles.stateDirectory("riffle-store-harness-work-");
         final PagedKeyedStore store = PagedKeyedStore.create(work.resolve("live"), 0, KEY_GROUPS - 1, StoreOptions.DEFAULT);
-        final int state = store.registerState("v");
+        final int state = register(store, longState);
         for (long k = 0; k < entries; k++)
         {
             store.putLong((int)(k & (KEY_GROUPS - 1)), state, k, k);
