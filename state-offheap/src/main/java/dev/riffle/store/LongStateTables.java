@@ -4,6 +4,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Arrays;
+
 /**
  * The long states of a {@link PagedKeyedStore} ({@link KeyedStore#registerLongState}): per long state
  * and key group an extendible hash table of its own, of {@link LongPage}s — 16-byte cells of key and
@@ -87,7 +89,7 @@ final class LongStateTables
     {
         if (stateId >= byState.length)
         {
-            byState = java.util.Arrays.copyOf(byState, stateId + 1);
+            byState = Arrays.copyOf(byState, stateId + 1);
         }
         byState[stateId] = tables;
     }

@@ -6,6 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -175,7 +176,7 @@ public final class PagedKeyedStore implements KeyedStore
      */
     void addLongTables(final KeyGroupDirectory[] longTables)
     {
-        final KeyGroupDirectory[] more = java.util.Arrays.copyOf(tables, tables.length + longTables.length);
+        final KeyGroupDirectory[] more = Arrays.copyOf(tables, tables.length + longTables.length);
         System.arraycopy(longTables, 0, more, tables.length, longTables.length);
         tables = more;
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -291,7 +292,7 @@ public final class StoreRestore
 
     private static boolean isLong(final StoreManifest manifest, final int id)
     {
-        return java.util.Arrays.binarySearch(manifest.longStates(), id) >= 0;
+        return Arrays.binarySearch(manifest.longStates(), id) >= 0;
     }
 
     /**

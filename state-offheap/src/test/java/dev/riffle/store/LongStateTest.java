@@ -189,6 +189,38 @@ class LongStateTest
             "a restored store knows which states are long states");
     }
 
+    /**
+     * A 128 KiB long page has 8,060 cells, more than a byte state's lookup slot could carry: a long
+     * state's slots carry only the page's address, its cell count being the store's.
+     */
+    @Test
+    void pagesOfMoreCellsThanALookupSlotCanCountWorkAndRestore() throws Exception
+    {
+        final StoreOptions options = new StoreOptions(128 * 1024, 8);
+        final PagedKeyedStore store = stores.track(PagedKeyedStore.create(dir.resolve("w"), FIRST, LAST, options));
+        final int state = store.registerLongState("v");
+        final Map<Long, Long>[] model = models();
+        for (long key = -20_000; key < 40_000; key++)
+        {
+            final int keyGroup = FIRST + (int)Math.floorMod(key, LAST - FIRST + 1);
+            store.putLong(keyGroup, state, key, key * 3);
+            model[keyGroup - FIRST].put(key, key * 3);
+        }
+        for (long key = -20_000; key < 40_000; key += 3)
+        {
+            final int keyGroup = FIRST + (int)Math.floorMod(key, LAST - FIRST + 1);
+            assertTrue(store.removeLong(keyGroup, state, key));
+            model[keyGroup - FIRST].remove(key);
+        }
+        assertSame(model, store, state);
+        final Path data = java.nio.file.Files.createDirectories(dir.resolve("data"));
+        final Path manifest = dir.resolve("m");
+        store.snapshot(1).write(manifest, data, "s");
+        final PagedKeyedStore restored = stores.track(StoreRestore.restore(dir.resolve("r"), FIRST, LAST, options,
+            List.of(new StoreRestore.Source(manifest, data))));
+        assertSame(model, restored, state);
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<Long, Long>[] models()
     {
