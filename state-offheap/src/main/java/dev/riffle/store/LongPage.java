@@ -47,7 +47,6 @@ final class LongPage
     static final int ZERO_VALUE = 32;
     static final int CELLS = 64;
     static final int CELL_SHIFT = 4;
-    static final int CELL_SIZE = 1 << CELL_SHIFT;
     /**
      * Offset of the value in a cell.
      */
@@ -78,11 +77,6 @@ final class LongPage
         return cellCount - (cellCount >>> 2);
     }
 
-    static boolean isLongPage(final long page)
-    {
-        return UnsafeApi.getInt(page + FORMAT) == FORMAT_LONG;
-    }
-
     /**
      * Initialises an empty page.
      */
@@ -98,11 +92,6 @@ final class LongPage
     static int localDepth(final long page)
     {
         return UnsafeApi.getInt(page);
-    }
-
-    static int live(final long page)
-    {
-        return UnsafeApi.getInt(page + LIVE);
     }
 
     /**

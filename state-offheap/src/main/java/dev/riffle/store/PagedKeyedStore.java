@@ -64,8 +64,9 @@ public final class PagedKeyedStore implements KeyedStore
     final LongStateTables longStates;
     /**
      * Every table's directory: one per key group for the byte states ({@link #directories}), then one per
-     * key group for each long state in order of registration. Replaced, never changed, when a long state
-     * is registered, so that a snapshot keeps the list as of its start ({@link SnapshotDirectories}).
+     * key group for each long state in order of registration. It starts as {@link #directories} itself,
+     * filled before the store is handed out; then it is replaced, never changed, when a long state is
+     * registered, so that a snapshot keeps the list as of its start ({@link SnapshotDirectories}).
      * Writer thread only.
      */
     private KeyGroupDirectory[] tables;
@@ -124,7 +125,6 @@ public final class PagedKeyedStore implements KeyedStore
         {
             store.directories[i] = store.growth.newDirectory(i);
         }
-        store.tables = store.directories.clone();
         return store;
     }
 
