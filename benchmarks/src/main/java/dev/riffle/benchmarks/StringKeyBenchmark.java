@@ -51,18 +51,6 @@ public class StringKeyBenchmark
 {
     private static final int KEY_GROUPS = 128;
     private static final int MASK = (1 << 20) - 1;
-    private static final byte[] PREFIX = {'u', 's', 'e', 'r', '-'};
-    /** "00", "01" … "99": two ASCII digits per entry. */
-    private static final byte[] DIGIT_PAIRS = new byte[200];
-
-    static
-    {
-        for (int i = 0; i < 100; i++)
-        {
-            DIGIT_PAIRS[i << 1] = (byte)('0' + i / 10);
-            DIGIT_PAIRS[(i << 1) + 1] = (byte)('0' + i % 10);
-        }
-    }
 
     @Param({"1000000", "10000000"})
     public int keys;
@@ -70,7 +58,7 @@ public class StringKeyBenchmark
     private PagedKeyedStore store;
     private Path directory;
     private int state;
-    private final byte[] keyBytes = new byte[32];
+    private final byte[] keyBytes = new byte[UserKeys.MAX_LENGTH];
     private final UnsafeBuffer keyBuffer = new UnsafeBuffer(keyBytes);
     private final UnsafeBuffer fillValue = new UnsafeBuffer(new byte[Long.BYTES]);
     private HashMap<String, Long> hashMap;
@@ -150,51 +138,9 @@ public class StringKeyBenchmark
         BenchmarkFiles.deleteStateDirectory(directory);
     }
 
-    /**
-     * Writes {@code "user-" + id} as ASCII into the reused key buffer, without allocating: two digits
-     * per division from a table, as {@code StringBuilder.append(int)} (the Chronicle side's key) does in
-     * the JDK, so that both sides pay alike for making the key.
-     *
-     * @return the key's length.
-     */
     private int encode(final int id)
     {
-        final byte[] bytes = keyBytes;
-        System.arraycopy(PREFIX, 0, bytes, 0, PREFIX.length);
-        final int length = PREFIX.length + digits(id);
-        int i = length;
-        int value = id;
-        while (value >= 100)
-        {
-            final int quotient = value / 100;
-            final int pair = (value - quotient * 100) << 1;
-            bytes[--i] = DIGIT_PAIRS[pair + 1];
-            bytes[--i] = DIGIT_PAIRS[pair];
-            value = quotient;
-        }
-        if (value >= 10)
-        {
-            bytes[--i] = DIGIT_PAIRS[(value << 1) + 1];
-            bytes[--i] = DIGIT_PAIRS[value << 1];
-        }
-        else
-        {
-            bytes[--i] = (byte)('0' + value);
-        }
-        return length;
-    }
-
-    /**
-     * @return decimal digits of a non-negative int.
-     */
-    private static int digits(final int value)
-    {
-        int digits = 1;
-        for (long bound = 10; bound <= value; bound *= 10)
-        {
-            digits++;
-        }
-        return digits;
+        return UserKeys.encode(id, keyBytes);
     }
 
     private int nextId()
@@ -204,8 +150,7 @@ public class StringKeyBenchmark
 
     private void chronicleKey(final int id)
     {
-        chronicleKey.setLength(0);
-        chronicleKey.append("user-").append(id);
+        UserKeys.build(id, chronicleKey);
     }
 
     /**
@@ -277,15 +222,16 @@ public class StringKeyBenchmark
     }
 
     /**
-     * Overwrites an existing value from reused objects.
+     * Overwrites an existing value through a native reference: {@code put(key, value)} with a
+     * {@code LongValue} inserts a second entry for a present key in Chronicle Map 3.27ea0
+     * (docs/benchmarks.md).
      */
     @Benchmark
     public void chroniclePut()
     {
         final int id = nextId();
         chronicleKey(id);
-        chronicleValue.setValue(id + cursor);
-        chronicle.put(chronicleKey, chronicleValue);
+        chronicle.acquireUsing(chronicleKey, chronicleReference).setValue(id + cursor);
     }
 
     /**
