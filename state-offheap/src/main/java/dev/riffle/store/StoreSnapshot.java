@@ -3,9 +3,10 @@ package dev.riffle.store;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
 
@@ -26,7 +27,9 @@ import java.util.function.LongConsumer;
  * of {@link SnapshotService}, or the caller's). A page's or a key group's capture is published by one CAS
  * of its capture word ({@link PageCaptures}, {@link KeyGroupDirectory#casCapture}) from the state
  * read before the copy to this epoch; the thread whose CAS fails acquires the word and uses the winner's
- * capture — a writer's copy is stored in {@link WriterCopies} before its CAS. When the writing ends, the
+ * capture — a writer's copy is stored in {@link WriterCopies} before its CAS (and so are the
+ * {@link WriterCopies} themselves, which the writer creates at its first copy of the snapshot: the
+ * snapshot thread reads them only for a page whose capture it acquired from the writer). When the writing ends, the
  * volatile store of {@code done} ({@link #isDone}) follows the lineage update, so the writer, which reads
  * it when it starts the next snapshot, may then read the lineage while the snapshot thread leaves it be
  * ({@code lineageSettled}). The close hand-off is one CAS that decides which thread closes the store's
@@ -58,6 +61,7 @@ public final class StoreSnapshot
     final int pageLimit;
     /** Page ids of every table's directory, as captured (lazily; see {@link #captureDirectory}). */
     private final SnapshotDirectories directories;
+    /** The store's state names at {@code snapshot()}: a list the store never changes, only replaces. */
     private final List<String> stateNames;
     /** Ids of the long states, ascending. */
     private final int[] longStates;
@@ -71,13 +75,39 @@ public final class StoreSnapshot
     private IntConsumer interleaving;
     /** Test hook: run by the snapshot thread before it reads a live line it found not preserved, or null. */
     private LongConsumer lineInterleaving;
-    private final WriterCopies copies;
-    /** The writer's line buffers of pages it captures line by line ({@link LineCopies}); read, never taken. */
-    private final WriterCopies lineBuffers;
-    private final AtomicInteger closeHandoff = new AtomicInteger();
+    /**
+     * The writer's page copies, or null until its first; see {@link #lineBuffers}. The snapshot thread
+     * reads it after acquiring a page's capture from the writer: for a copied page the writer's store of
+     * this field preceded its CAS; for a page the writer captured unchanged the read races with a later
+     * first copy and sees null or the new object, whose final fields make it safe to read either way, and
+     * which holds nothing for that page.
+     */
+    private WriterCopies copies;
+    /**
+     * The writer's line buffers of pages it captures line by line ({@link LineCopies}); read, never taken.
+     * Created, as {@link #copies}, by the writer at its first use: {@code snapshot()} allocates no more
+     * than it must on the task thread, where every object it touches is a cold cache line after a burst
+     * of writes.
+     */
+    private WriterCopies lineBuffers;
+    /** {@link #WRITING}, {@link #CLOSE_REQUESTED} or {@link #FINISHED}; changed by CAS only. */
+    private volatile int closeHandoff;
     private static final int WRITING = 0;
     private static final int CLOSE_REQUESTED = 1;
     private static final int FINISHED = 2;
+    private static final VarHandle CLOSE_HANDOFF;
+
+    static
+    {
+        try
+        {
+            CLOSE_HANDOFF = MethodHandles.lookup().findVarHandle(StoreSnapshot.class, "closeHandoff", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     StoreSnapshot(
         final PagedKeyedStore store,
@@ -96,10 +126,8 @@ public final class StoreSnapshot
         this.epoch = epoch;
         this.baseEpoch = baseEpoch;
         this.pageLimit = pageLimit;
-        this.copies = new WriterCopies(pageLimit);
-        this.lineBuffers = new WriterCopies(pageLimit);
         this.directories = new SnapshotDirectories(epoch, tables);
-        this.stateNames = List.copyOf(stateNames);
+        this.stateNames = stateNames;
         this.longStates = longStates;
     }
 
@@ -118,7 +146,7 @@ public final class StoreSnapshot
         final StoreSnapshot none = new StoreSnapshot(store, 0, 0, 0, 0, new KeyGroupDirectory[0], List.of(),
             new int[0], true);
         none.done = true;
-        none.closeHandoff.set(FINISHED);
+        none.closeHandoff = FINISHED;
         return none;
     }
 
@@ -199,7 +227,7 @@ public final class StoreSnapshot
      */
     boolean closeStoreWhenDone()
     {
-        return closeHandoff.compareAndSet(WRITING, CLOSE_REQUESTED);
+        return CLOSE_HANDOFF.compareAndSet(this, WRITING, CLOSE_REQUESTED);
     }
 
     private boolean needsSave(final int page)
@@ -237,6 +265,10 @@ public final class StoreSnapshot
             // until this snapshot completes, and the snapshot thread repeats it on the copy
             final boolean delta = lineageSettled && deltaLines(page, since, live, base) >= 0;
             copyPage(live, base, copy, since, delta);
+            if (null == copies)
+            {
+                copies = new WriterCopies(pageLimit);
+            }
             copies.put(page, copy);
         }
         if (captures.casCapture(page, state, PageCaptures.state(epoch, false)))
@@ -290,6 +322,10 @@ public final class StoreSnapshot
         final int base = store.arena.offset(page);
         final UnsafeBuffer buffer = store.copyPool.take();
         LineCopies.prepare(buffer, live, base, store.arena.pageSize(), countsFrom(page, state));
+        if (null == lineBuffers)
+        {
+            lineBuffers = new WriterCopies(pageLimit);
+        }
         lineBuffers.put(page, buffer);
         if (captures.casCapture(page, state, PageCaptures.linesState(epoch)))
         {
@@ -415,7 +451,7 @@ public final class StoreSnapshot
     private void finish()
     {
         done = true;
-        if (!closeHandoff.compareAndSet(WRITING, FINISHED))
+        if (!CLOSE_HANDOFF.compareAndSet(this, WRITING, FINISHED))
         {
             store.arena.close();
         }
@@ -527,7 +563,8 @@ public final class StoreSnapshot
     {
         if (!PageCaptures.lines(state))
         {
-            return copies.take(page);
+            final WriterCopies writerCopies = copies; // null if the writer found every page it captured unchanged
+            return null == writerCopies ? null : writerCopies.take(page);
         }
         final UnsafeBuffer buffer = lineBuffers.get(page);
         final int pageSize = store.arena.pageSize();
