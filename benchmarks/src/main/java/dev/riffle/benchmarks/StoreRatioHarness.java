@@ -95,52 +95,14 @@ public final class StoreRatioHarness
     private static void measure(final PagedKeyedStore store, final int state, final Long2LongHashMap map,
         final long[] sequence, final int rounds, final int operations, final int warmUp)
     {
-        final double[][] ratios = new double[OPERATIONS.length][rounds];
-        final double[][] storeNanos = new double[OPERATIONS.length][rounds];
-        final double[][] mapNanos = new double[OPERATIONS.length][rounds];
-        long sink = 0;
-        for (int round = -warmUp; round < rounds; round++)
-        {
-            final int start = (round + warmUp) * 7919;
-            for (int op = 0; op < OPERATIONS.length; op++)
-            {
-                long storeTime = 0;
-                long mapTime = 0;
-                for (int turn = 0; turn < 2; turn++)
-                {
-                    // the order alternates between rounds, so that a drift within a round cancels over two
-                    final boolean storeTurn = (turn == 0) == ((round & 1) == 0);
-                    final long t0 = System.nanoTime();
-                    sink += storeTurn ? onStore(op, store, state, sequence, start, operations) :
-                        onMap(op, map, sequence, start, operations);
-                    final long elapsed = System.nanoTime() - t0;
-                    if (storeTurn)
-                    {
-                        storeTime = elapsed;
-                    }
-                    else
-                    {
-                        mapTime = elapsed;
-                    }
-                }
-                if (round >= 0)
-                {
-                    storeNanos[op][round] = (double)storeTime / operations;
-                    mapNanos[op][round] = (double)mapTime / operations;
-                    ratios[op][round] = (double)storeTime / mapTime;
-                }
-            }
-        }
+        final double[][][] nanos = PairedRounds.measure(OPERATIONS.length, rounds, warmUp, operations,
+            (op, start) -> onStore(op, store, state, sequence, start, operations),
+            (op, start) -> onMap(op, map, sequence, start, operations));
         for (int op = 0; op < OPERATIONS.length; op++)
         {
-            final double[] s = PairedStatistics.stats(storeNanos[op]);
-            final double[] m = PairedStatistics.stats(mapNanos[op]);
             System.out.printf("%-9s store %6.1f ns, Long2LongHashMap %6.1f ns (medians); store / map: %s%n",
-                OPERATIONS[op], s[0], m[0], PairedStatistics.ratio(ratios[op]));
-        }
-        if (sink == Long.MIN_VALUE) // depends on every loop's result, so that none is optimised away
-        {
-            System.out.println("checksum " + sink);
+                OPERATIONS[op], PairedStatistics.stats(nanos[0][op])[0], PairedStatistics.stats(nanos[1][op])[0],
+                PairedStatistics.ratio(PairedRounds.ratios(nanos[0][op], nanos[1][op])));
         }
     }
 

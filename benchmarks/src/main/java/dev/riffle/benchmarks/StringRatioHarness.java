@@ -110,49 +110,13 @@ public final class StringRatioHarness
 
     private void measure(final int rounds, final int operations, final int warmUp)
     {
-        final double[][] ratios = new double[OPERATIONS.length][rounds];
-        final double[][] storeNanos = new double[OPERATIONS.length][rounds];
-        final double[][] chronicleNanos = new double[OPERATIONS.length][rounds];
-        long sink = 0;
-        for (int round = -warmUp; round < rounds; round++)
-        {
-            final int start = (round + warmUp) * 7919;
-            for (int op = 0; op < OPERATIONS.length; op++)
-            {
-                long storeTime = 0;
-                long chronicleTime = 0;
-                for (int turn = 0; turn < 2; turn++)
-                {
-                    final boolean storeTurn = (turn == 0) == ((round & 1) == 0);
-                    final long t0 = System.nanoTime();
-                    sink += storeTurn ? onStore(op, start, operations) : onChronicle(op, start, operations);
-                    final long elapsed = System.nanoTime() - t0;
-                    if (storeTurn)
-                    {
-                        storeTime = elapsed;
-                    }
-                    else
-                    {
-                        chronicleTime = elapsed;
-                    }
-                }
-                if (round >= 0)
-                {
-                    storeNanos[op][round] = (double)storeTime / operations;
-                    chronicleNanos[op][round] = (double)chronicleTime / operations;
-                    ratios[op][round] = (double)chronicleTime / storeTime;
-                }
-            }
-        }
+        final double[][][] nanos = PairedRounds.measure(OPERATIONS.length, rounds, warmUp, operations,
+            (op, start) -> onStore(op, start, operations), (op, start) -> onChronicle(op, start, operations));
         for (int op = 0; op < OPERATIONS.length; op++)
         {
             System.out.printf("%-9s store %6.1f ns, Chronicle Map %6.1f ns (medians); Chronicle / store: %s%n",
-                OPERATIONS[op], PairedStatistics.stats(storeNanos[op])[0],
-                PairedStatistics.stats(chronicleNanos[op])[0], PairedStatistics.ratio(ratios[op]));
-        }
-        if (sink == Long.MIN_VALUE) // depends on every loop's result, so that none is optimised away
-        {
-            System.out.println("checksum " + sink);
+                OPERATIONS[op], PairedStatistics.stats(nanos[0][op])[0], PairedStatistics.stats(nanos[1][op])[0],
+                PairedStatistics.ratio(PairedRounds.ratios(nanos[1][op], nanos[0][op])));
         }
     }
 
