@@ -1,6 +1,7 @@
 package dev.riffle.plan;
 
 import dev.riffle.api.graph.OneInputTransformation;
+import dev.riffle.api.graph.PartitionTransformation;
 import dev.riffle.api.graph.SinkTransformation;
 import dev.riffle.api.graph.SourceTransformation;
 import dev.riffle.api.graph.Transformation;
@@ -113,6 +114,16 @@ public final class PlanNode
     public boolean isKeyed()
     {
         return transformation instanceof OneInputTransformation<?, ?> t && t.isKeyed();
+    }
+
+    /**
+     * @return the class of every key of a keyed operator as its {@code keyBy} declared it, or
+     * {@code Object} if it did not or the operator is not keyed.
+     */
+    public Class<?> keyType()
+    {
+        return isKeyed() && transformation.inputs().get(0) instanceof PartitionTransformation<?> partition ?
+            partition.keyType() : Object.class;
     }
 
     void chainedToInput(final boolean chained)

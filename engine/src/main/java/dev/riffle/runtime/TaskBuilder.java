@@ -198,7 +198,7 @@ final class TaskBuilder
             {
                 keyedState = stateBackend.createKeyedStateBackend(node.id(), node.name(), subtask,
                     KeyGroups.rangeForOperator(config.maxParallelism(), node.parallelism(), subtask),
-                    config.maxParallelism());
+                    config.maxParallelism(), node.keyType());
                 keyedStates.add(keyedState);
                 restoreKeyedState(node, keyedState);
             }
@@ -355,8 +355,8 @@ final class TaskBuilder
             case REBALANCE:
                 return new RebalanceOutput(writers(row, idle, taskWriters), recordContext, subtask);
             case HASH:
-                return new KeyGroupOutput(edge.keySelector(), writers(row, idle, taskWriters), recordContext,
-                    config.maxParallelism());
+                return new KeyGroupOutput(edge.keySelector(), edge.target().keyType(), edge.target().name(),
+                    writers(row, idle, taskWriters), recordContext, config.maxParallelism());
             default:
                 throw new IllegalStateException("unknown partitioning " + edge.partitioning());
         }

@@ -16,10 +16,27 @@ public interface StateBackend extends AutoCloseable
      * @param subtask        instance index.
      * @param keyGroups      the key groups this instance owns.
      * @param maxParallelism total number of key groups.
+     * @param keyType        the class of every key, as the operator's {@code keyBy} declared it, or
+     *                       {@code Object} if undeclared; a backend may keep state in a form made for it.
      * @return a backend owned by the calling task thread.
+     * @throws IllegalStateException if the backend cannot keep keys of a declared type.
      */
     KeyedStateBackend createKeyedStateBackend(
-        int operatorId, String operatorName, int subtask, KeyGroupRange keyGroups, int maxParallelism);
+        int operatorId, String operatorName, int subtask, KeyGroupRange keyGroups, int maxParallelism,
+        Class<?> keyType);
+
+    /**
+     * A backend for keys of any type: {@link #createKeyedStateBackend(int, String, int, KeyGroupRange, int,
+     * Class)} with {@code Object}.
+     *
+     * @return a backend owned by the calling task thread.
+     */
+    default KeyedStateBackend createKeyedStateBackend(
+        final int operatorId, final String operatorName, final int subtask, final KeyGroupRange keyGroups,
+        final int maxParallelism)
+    {
+        return createKeyedStateBackend(operatorId, operatorName, subtask, keyGroups, maxParallelism, Object.class);
+    }
 
     /**
      * Releases everything the backend holds (files in a temporary state directory included).

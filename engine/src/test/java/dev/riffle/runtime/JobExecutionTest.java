@@ -215,6 +215,55 @@ class JobExecutionTest
         assertEquals(expected, finalSums);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"HEAP", "OFF_HEAP", "CHRONICLE"})
+    void sumsOfDeclaredLongKeys(final String backend) throws Exception
+    {
+        final StreamEnvironment env = StreamEnvironment.create(new RiffleConfig().defaultParallelism(2)
+            .stateBackend(dev.riffle.api.StateBackendType.valueOf(backend)));
+        final CollectSink<KeyedValue<Long, Long>> sums = new CollectSink<>();
+        env.generate(10_000, i -> i).keyBy(i -> i % 97, Long.class).sum(i -> i).sinkTo(sums);
+
+        Jobs.run(env, "declared-sum");
+
+        final Map<Long, Long> finalSums = new HashMap<>();
+        sums.results().forEach(kv -> finalSums.merge(kv.key(), kv.value(), Math::max));
+        final Map<Long, Long> expected = LongStream.range(0, 10_000).boxed()
+            .collect(Collectors.groupingBy(i -> i % 97, Collectors.summingLong(i -> i)));
+        assertEquals(expected, finalSums);
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void aKeyOfAnotherClassThanDeclaredFailsTheJobNamingBoth() throws Exception
+    {
+        final StreamEnvironment env = StreamEnvironment.create(new RiffleConfig().defaultParallelism(2));
+        final dev.riffle.api.functions.KeySelector<Long, Long> lying =
+            (dev.riffle.api.functions.KeySelector)(dev.riffle.api.functions.KeySelector<Long, Object>)
+                i -> i == 500 ? "five hundred" : i;
+        env.generate(1_000, i -> i).keyBy(lying, Long.class).count().name("Counter").sinkTo(new CollectSink<>());
+
+        final JobExecutionException ex = Jobs.runExpectingFailure(env, "lying-keys");
+
+        assertEquals(JobStatus.FAILED, ex.status());
+        Throwable cause = ex;
+        while (null != cause.getCause() && !(cause instanceof IllegalStateException))
+        {
+            cause = cause.getCause();
+        }
+        assertTrue(cause.getMessage().contains("'Counter'") && cause.getMessage().contains("java.lang.Long") &&
+            cause.getMessage().contains("java.lang.String five hundred"), cause.getMessage());
+    }
+
+    @Test
+    void aPrimitiveKeyTypeIsRefusedAtKeyBy()
+    {
+        final StreamEnvironment env = StreamEnvironment.create(new RiffleConfig());
+        final IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> env.generate(10, i -> i).keyBy(i -> i, (Class)long.class));
+        assertTrue(ex.getMessage().contains("declare its box"), ex.getMessage());
+    }
+
     @Test
     void failingUserFunctionFailsTheJobNamingTheOperator() throws Exception
     {

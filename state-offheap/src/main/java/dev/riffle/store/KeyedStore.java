@@ -76,6 +76,12 @@ public interface KeyedStore extends AutoCloseable
      */
     List<String> stateNames();
 
+    /**
+     * @param stateId a state id.
+     * @return whether the state was registered (or restored) as a long state; false for an unknown id.
+     */
+    boolean isLongState(int stateId);
+
     // ------------------------------------------------------------------ long key → long value
 
     /**

@@ -189,10 +189,8 @@ public final class PagedKeyedStore implements KeyedStore
         return tables;
     }
 
-    /**
-     * @return whether the state of this id is a long state.
-     */
-    boolean isLongState(final int stateId)
+    @Override
+    public boolean isLongState(final int stateId)
     {
         return states.isLong(stateId);
     }

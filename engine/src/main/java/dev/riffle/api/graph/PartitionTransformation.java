@@ -13,6 +13,7 @@ import java.util.Objects;
 public final class PartitionTransformation<T> extends Transformation<T>
 {
     private final KeySelector<T, ?> keySelector;
+    private final Class<?> keyType;
 
     /**
      * @param id          node id.
@@ -21,8 +22,29 @@ public final class PartitionTransformation<T> extends Transformation<T>
      */
     public PartitionTransformation(final int id, final Transformation<T> input, final KeySelector<T, ?> keySelector)
     {
+        this(id, input, keySelector, Object.class);
+    }
+
+    /**
+     * @param id          node id.
+     * @param input       upstream node.
+     * @param keySelector the key.
+     * @param keyType     the class of every key, or {@code Object} if not declared.
+     */
+    public PartitionTransformation(
+        final int id, final Transformation<T> input, final KeySelector<T, ?> keySelector, final Class<?> keyType)
+    {
         super(id, "keyBy", List.of(input));
         this.keySelector = Objects.requireNonNull(keySelector, "key selector");
+        this.keyType = Objects.requireNonNull(keyType, "key type");
+    }
+
+    /**
+     * @return the class of every key, or {@code Object} if the job did not declare it.
+     */
+    public Class<?> keyType()
+    {
+        return keyType;
     }
 
     /**

@@ -14,23 +14,32 @@ import dev.riffle.state.KeyGroups;
 public final class KeyGroupOutput implements Collector<Object>
 {
     private final KeySelector<Object, Object> keySelector;
+    private final Class<?> keyType;
+    private final String consumerName;
     private final ChannelWriter[] writers;
     private final RecordContext recordContext;
     private final int maxParallelism;
 
     /**
      * @param keySelector    extracts the key; a null key fails the job.
+     * @param keyType        the class every key must have, as {@code keyBy} declared it ({@code Object}
+     *                       if it did not); a key of another class fails the job.
+     * @param consumerName   the keyed operator's name, for that failure.
      * @param writers        one channel per consumer instance, by consumer index.
      * @param recordContext  source of the current record's timestamp.
      * @param maxParallelism number of key groups.
      */
     public KeyGroupOutput(
         final KeySelector<Object, Object> keySelector,
+        final Class<?> keyType,
+        final String consumerName,
         final ChannelWriter[] writers,
         final RecordContext recordContext,
         final int maxParallelism)
     {
         this.keySelector = keySelector;
+        this.keyType = keyType;
+        this.consumerName = consumerName;
         this.writers = writers.clone();
         this.recordContext = recordContext;
         this.maxParallelism = maxParallelism;
@@ -47,6 +56,11 @@ public final class KeyGroupOutput implements Collector<Object>
         catch (final Exception ex)
         {
             throw Exceptions.rethrow(ex);
+        }
+        if (null != key && !keyType.isInstance(key))
+        {
+            throw new IllegalStateException("the keyBy before '" + consumerName + "' declared keys of " +
+                keyType.getName() + ", its key selector returned the " + key.getClass().getName() + " " + key);
         }
         final int keyGroup = KeyGroups.assignToKeyGroup(key, maxParallelism);
         final int target = KeyGroups.operatorIndexForKeyGroup(keyGroup, maxParallelism, writers.length);

@@ -18,7 +18,8 @@ public final class HeapStateBackend implements StateBackend
         final String operatorName,
         final int subtask,
         final KeyGroupRange keyGroups,
-        final int maxParallelism)
+        final int maxParallelism,
+        final Class<?> keyType)
     {
         return new HeapKeyedStateBackend(keyGroups, operatorName);
     }

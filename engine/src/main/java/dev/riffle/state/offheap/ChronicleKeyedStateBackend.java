@@ -37,9 +37,10 @@ final class ChronicleKeyedStateBackend extends StoreKeyedStateBackend
     private int pendingCopies;
     private boolean closed;
 
-    ChronicleKeyedStateBackend(final KeyGroupRange keyGroups, final String operatorName, final Path workDirectory)
+    ChronicleKeyedStateBackend(
+        final KeyGroupRange keyGroups, final String operatorName, final Class<?> keyType, final Path workDirectory)
     {
-        super(keyGroups, operatorName, "in Chronicle Map");
+        super(keyGroups, operatorName, keyType, "in Chronicle Map");
         this.workDirectory = workDirectory;
         try
         {

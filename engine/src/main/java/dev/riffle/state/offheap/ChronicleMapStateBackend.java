@@ -39,9 +39,9 @@ public final class ChronicleMapStateBackend implements StateBackend
     @Override
     public KeyedStateBackend createKeyedStateBackend(
         final int operatorId, final String operatorName, final int subtask, final KeyGroupRange keyGroups,
-        final int maxParallelism)
+        final int maxParallelism, final Class<?> keyType)
     {
-        return new ChronicleKeyedStateBackend(keyGroups, operatorName,
+        return new ChronicleKeyedStateBackend(keyGroups, operatorName, keyType,
             directory.resolve("op-" + operatorId + '-' + subtask + '-' + UUID.randomUUID()));
     }
 

@@ -36,10 +36,10 @@ final class OffHeapKeyedStateBackend extends StoreKeyedStateBackend
     private final StoreOptions options;
     private PagedKeyedStore store;
 
-    OffHeapKeyedStateBackend(
-        final KeyGroupRange keyGroups, final String operatorName, final Path workDirectory, final StoreOptions options)
+    OffHeapKeyedStateBackend(final KeyGroupRange keyGroups, final String operatorName, final Class<?> keyType,
+        final Path workDirectory, final StoreOptions options)
     {
-        super(keyGroups, operatorName, "off heap");
+        super(keyGroups, operatorName, keyType, "off heap");
         this.workDirectory = workDirectory;
         this.options = options;
         try

@@ -53,9 +53,10 @@ public final class OffHeapStateBackend implements StateBackend
         final String operatorName,
         final int subtask,
         final KeyGroupRange keyGroups,
-        final int maxParallelism)
+        final int maxParallelism,
+        final Class<?> keyType)
     {
-        return new OffHeapKeyedStateBackend(keyGroups, operatorName,
+        return new OffHeapKeyedStateBackend(keyGroups, operatorName, keyType,
             directory.resolve("op-" + operatorId + '-' + subtask + '-' + UUID.randomUUID()), options);
     }
 

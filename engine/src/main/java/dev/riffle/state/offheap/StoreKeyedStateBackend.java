@@ -32,12 +32,21 @@ import java.util.Locale;
  * their store and in how they snapshot and restore it. Keys and values use the built-in serializers
  * ({@link Serializers}); a state whose type has none fails when it is registered, naming the state,
  * the operator and the type. Confined to the task thread.
+ * <p>
+ * <b>Long states.</b> When the operator's {@code keyBy} declared {@code Long} keys, every state whose
+ * values serialize to 8 bytes — {@code LongValueState}, and value, reducing and aggregating states of a
+ * fixed 8-byte type — is registered as a long state ({@link KeyedStore#registerLongState}): the key's
+ * 8 serialized bytes and the value are all its entries hold, which the off-heap store keeps in tables
+ * of 16-byte cells. A name restored from a checkpoint keeps the kind it was checkpointed with, so a job
+ * that declares its key type later restores its older checkpoints as they were.
  */
 abstract class StoreKeyedStateBackend implements KeyedStateBackend
 {
     protected final KeyGroupRange keyGroups;
     protected final String operatorName;
     private final String storeDescription;
+    /** Whether the operator's keys are declared {@code Long}: 8-byte values then go to long states. */
+    private final boolean longKeys;
     private final CurrentKeyBytes currentKey = new CurrentKeyBytes();
     private final CollectionKeys collectionKeys = new CollectionKeys(currentKey);
     private final ExpandableDirectByteBuffer collectionValue = new ExpandableDirectByteBuffer(64);
@@ -45,14 +54,29 @@ abstract class StoreKeyedStateBackend implements KeyedStateBackend
     /**
      * @param keyGroups        the instance's key groups.
      * @param operatorName     for error messages.
+     * @param keyType          the class of every key as {@code keyBy} declared it, or {@code Object}.
      * @param storeDescription where state is kept, for error messages ("off heap", "in Chronicle Map").
+     * @throws IllegalStateException if a declared key type has no built-in serializer.
      */
-    protected StoreKeyedStateBackend(
-        final KeyGroupRange keyGroups, final String operatorName, final String storeDescription)
+    protected StoreKeyedStateBackend(final KeyGroupRange keyGroups, final String operatorName,
+        final Class<?> keyType, final String storeDescription)
     {
         this.keyGroups = keyGroups;
         this.operatorName = operatorName;
         this.storeDescription = storeDescription;
+        this.longKeys = keyType == Long.class;
+        if (keyType != Object.class)
+        {
+            try
+            {
+                Serializers.forType(keyType);
+            }
+            catch (final UnsupportedTypeException ex)
+            {
+                throw new IllegalStateException("operator '" + operatorName + "': its keys, declared " +
+                    keyType.getName() + ", cannot be kept " + storeDescription + ": " + ex.getMessage(), ex);
+            }
+        }
     }
 
     /**
@@ -95,7 +119,7 @@ abstract class StoreKeyedStateBackend implements KeyedStateBackend
     public LongValueState longValueState(final LongValueStateDescriptor descriptor)
     {
         final KeyedStore store = store();
-        return new OffHeapLongValueState(store, store.registerState(descriptor.name()), currentKey,
+        return new OffHeapLongValueState(store, register(store, descriptor.name(), Long.BYTES), currentKey,
             descriptor.defaultValue());
     }
 
@@ -166,8 +190,20 @@ abstract class StoreKeyedStateBackend implements KeyedStateBackend
     private <T> OffHeapValueState<T> value(final StateDescriptor<?> descriptor, final Class<T> type, final T defaultValue)
     {
         final KeyedStore store = store();
-        return new OffHeapValueState<>(store, store.registerState(descriptor.name()), currentKey,
-            new StateCodec<>(serializer(descriptor, type)), defaultValue);
+        final TypeSerializer<T> serializer = serializer(descriptor, type);
+        return new OffHeapValueState<>(store, register(store, descriptor.name(), serializer.fixedLength()),
+            currentKey, new StateCodec<>(serializer), defaultValue);
+    }
+
+    /**
+     * Registers a state whose values are {@code valueLength} bytes ({@link TypeSerializer#VARIABLE_LENGTH} if
+     * they vary): as a long state if the keys are declared {@code Long}, the values are 8 bytes and the
+     * store has no state of that name yet (one restored keeps its kind), else as a byte state.
+     */
+    private int register(final KeyedStore store, final String name, final int valueLength)
+    {
+        return longKeys && Long.BYTES == valueLength && !store.stateNames().contains(name) ?
+            store.registerLongState(name) : store.registerState(name);
     }
 
     @SuppressWarnings("unchecked")

@@ -163,6 +163,12 @@ public final class ChronicleKeyedStore implements KeyedStore
     }
 
     @Override
+    public boolean isLongState(final int stateId)
+    {
+        return stateId >= 0 && longStates.get(stateId);
+    }
+
+    @Override
     public List<String> stateNames()
     {
         return List.copyOf(stateIds.keySet());
